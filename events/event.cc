@@ -1,0 +1,140 @@
+#include "events/event.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <type_traits>
+
+namespace kraken {
+namespace {
+
+template <typename T>
+constexpr std::string_view NameOf() {
+  if constexpr (std::is_same_v<T, PilotRegistered>) return "PilotRegistered";
+  else if constexpr (std::is_same_v<T, PilotFieldsChanged>) return "PilotFieldsChanged";
+  else if constexpr (std::is_same_v<T, PilotLinkedToDiscord>) return "PilotLinkedToDiscord";
+  else if constexpr (std::is_same_v<T, AltLinked>) return "AltLinked";
+  else if constexpr (std::is_same_v<T, AltUnlinked>) return "AltUnlinked";
+  else if constexpr (std::is_same_v<T, PilotLeftAlliance>) return "PilotLeftAlliance";
+  else if constexpr (std::is_same_v<T, CorpCreated>) return "CorpCreated";
+  else if constexpr (std::is_same_v<T, CorpChanged>) return "CorpChanged";
+  else if constexpr (std::is_same_v<T, CorpRemoved>) return "CorpRemoved";
+  else if constexpr (std::is_same_v<T, ImportBatchCommitted>) return "ImportBatchCommitted";
+  else if constexpr (std::is_same_v<T, ConflictDetected>) return "ConflictDetected";
+  else if constexpr (std::is_same_v<T, ConflictResolved>) return "ConflictResolved";
+  else {
+    static_assert(std::is_same_v<T, EventReverted>, "every payload type needs a name");
+    return "EventReverted";
+  }
+}
+
+template <std::size_t... I>
+std::vector<std::string_view> Names(std::index_sequence<I...>) {
+  return {NameOf<std::variant_alternative_t<I, Payload>>()...};
+}
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm,
+// via std::chrono so there is no hand-written calendar arithmetic).
+std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
+  using namespace std::chrono;
+  return sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count();
+}
+
+bool ParseInt(std::string_view s, int& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::string_view SourceName(Source source) {
+  switch (source) {
+    case Source::kDiscord: return "discord";
+    case Source::kSheet: return "sheet";
+    case Source::kCli: return "cli";
+    case Source::kSystem: return "system";
+  }
+  return "system";
+}
+
+std::optional<Source> ParseSource(std::string_view name) {
+  for (Source s : {Source::kDiscord, Source::kSheet, Source::kCli, Source::kSystem}) {
+    if (SourceName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+std::string_view TypeName(const Payload& payload) {
+  return std::visit([](const auto& p) { return NameOf<std::decay_t<decltype(p)>>(); }, payload);
+}
+
+const std::vector<std::string_view>& AllTypeNames() {
+  static const std::vector<std::string_view> names =
+      Names(std::make_index_sequence<std::variant_size_v<Payload>>());
+  return names;
+}
+
+std::string PilotStream(std::string_view name) { return fmt::format("pilot/{}", name); }
+std::string CorpStream(std::string_view ticker) { return fmt::format("corp/{}", ticker); }
+
+std::pair<std::string_view, std::string_view> SplitStream(std::string_view stream) {
+  auto slash = stream.find('/');
+  if (slash == std::string_view::npos) return {std::string_view(), stream};
+  return {stream.substr(0, slash), stream.substr(slash + 1)};
+}
+
+std::string FormatTimestamp(std::int64_t ts_us) {
+  using namespace std::chrono;
+  const sys_time<microseconds> tp{microseconds{ts_us}};
+  const auto days = floor<std::chrono::days>(tp);
+  const year_month_day ymd{days};
+  const hh_mm_ss hms{tp - days};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", int(ymd.year()),
+                     unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+}
+
+std::optional<std::int64_t> ParseTimestamp(std::string_view t) {
+  // YYYY-MM-DD, then optionally [T ]HH:MM[:SS[.ffffff]], then optionally Z.
+  if (t.size() < 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  int y, mo, d, h = 0, mi = 0, s = 0;
+  if (!ParseInt(t.substr(0, 4), y) || !ParseInt(t.substr(5, 2), mo) ||
+      !ParseInt(t.substr(8, 2), d)) {
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  const year_month_day ymd{year{y}, month(static_cast<unsigned>(mo)),
+                           day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return std::nullopt;
+  std::int64_t micros = 0;
+  std::string_view rest = t.substr(10);
+  if (!rest.empty() && rest.back() == 'Z') rest.remove_suffix(1);
+  if (!rest.empty()) {
+    if ((rest[0] != 'T' && rest[0] != ' ') || rest.size() < 6 || rest[3] != ':') {
+      return std::nullopt;
+    }
+    if (!ParseInt(rest.substr(1, 2), h) || !ParseInt(rest.substr(4, 2), mi)) return std::nullopt;
+    rest = rest.substr(6);
+    if (!rest.empty()) {
+      if (rest[0] != ':' || rest.size() < 3 || !ParseInt(rest.substr(1, 2), s)) {
+        return std::nullopt;
+      }
+      rest = rest.substr(3);
+      if (!rest.empty()) {
+        if (rest[0] != '.' || rest.size() < 2 || rest.size() > 7) return std::nullopt;
+        std::string frac(rest.substr(1));
+        frac.resize(6, '0');
+        int f;
+        if (!ParseInt(frac, f)) return std::nullopt;
+        micros = f;
+      }
+    }
+    if (h > 23 || mi > 59 || s > 60) return std::nullopt;
+  }
+  const std::int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return ((days * 24 + h) * 60 + mi) * 60'000'000LL + s * 1'000'000LL + micros;
+}
+
+}  // namespace kraken

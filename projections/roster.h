@@ -1,0 +1,74 @@
+#pragma once
+// Roster: the alliance's pilot and corp tables, folded from the log. A pure fold:
+// no I/O, no clock; the same events in the same order always give the same tables.
+// Not thread-safe; the service guards it (src/app/roster_service.h).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "events/event.h"
+#include "events/schema.h"
+
+namespace kraken {
+
+// One pilot or corp. values[i] is the column schema.columns(table)[i] ("" when
+// unset); values[0] is the key. set_by[i] is the sequence of the event that last
+// set column i (0: never set), which is what `kraken blame` shows.
+struct Row {
+  std::vector<std::string> values;
+  std::vector<std::uint64_t> set_by;
+  std::uint64_t created_seq = 0;
+
+  const std::string& key() const { return values[0]; }
+};
+
+class Roster {
+ public:
+  // `schema` must outlive the roster.
+  explicit Roster(const Schema& schema);
+
+  // Folds one event. Events must arrive in sequence order. Events that do not
+  // touch the tables (imports, conflicts, revert markers) only advance seq().
+  // An event for a row that does not exist, or a field the schema no longer has,
+  // is ignored: the log validated it when it was appended.
+  void Apply(const Event& event);
+
+  // The sequence and time of the last event applied (0 before any).
+  std::uint64_t seq() const { return seq_; }
+  std::int64_t ts_us() const { return ts_us_; }
+
+  // Finds a row by key, ignoring ASCII case. nullptr if there is none.
+  const Row* Find(Table table, std::string_view key) const;
+  // Every row, sorted by key ignoring case.
+  std::vector<const Row*> Rows(Table table) const;
+  std::size_t size(Table table) const;
+  // Pilots whose main is `main` (ignoring case), sorted by name.
+  std::vector<const Row*> AltsOf(std::string_view main) const;
+  // Up to `max` existing keys closest to `key` by edit distance, closest first;
+  // used for "did you mean ...?" in error messages.
+  std::vector<std::string> Suggest(Table table, std::string_view key, std::size_t max = 3) const;
+
+  const Schema& schema() const { return *schema_; }
+
+ private:
+  friend class RosterCodec;
+  using RowMap = std::unordered_map<std::string, Row>;  // keyed by ToLower(key)
+
+  RowMap& rows(Table table) { return table == Table::kPilot ? pilots_ : corps_; }
+  const RowMap& rows(Table table) const { return table == Table::kPilot ? pilots_ : corps_; }
+  void Create(Table table, std::string_view key, const Fields& fields, std::uint64_t seq);
+  void Change(Table table, std::string_view key, const Fields& changes, std::uint64_t seq);
+  void SetColumn(Table table, std::string_view key, std::size_t column, std::string value,
+                 std::uint64_t seq);
+
+  const Schema* schema_;
+  RowMap pilots_;
+  RowMap corps_;
+  std::uint64_t seq_ = 0;
+  std::int64_t ts_us_ = 0;
+};
+
+}  // namespace kraken
