@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -240,7 +242,7 @@ Result<Event> EventDecoder::Impl::Decode(std::string_view record, std::uint64_t 
   Event e;
   e.schema_version = 0;
   std::string type;
-  bool have_seq = false, have_payload = false, have_ts = false;
+  bool have_seq = false, have_payload = false, have_ts = false, have_v = false;
   std::string_view deferred_data;  // raw "data" when it cannot be read in place
   std::string bad_member;
   for (auto field : obj) {
@@ -282,7 +284,9 @@ Result<Event> EventDecoder::Impl::Decode(std::string_view record, std::uint64_t 
     } else if (key == "v") {
       std::uint64_t v = 0;
       err = field.value().get_uint64().get(v);
-      e.schema_version = static_cast<std::uint32_t>(v);
+      have_v = !err;
+      // Saturate rather than truncate: 2^32 + 1 is a newer version, not version 1.
+      e.schema_version = static_cast<std::uint32_t>(std::min<std::uint64_t>(v, UINT32_MAX));
     } else if (key == "hash") {
       err = ReadValue(field.value(), e.hash);
     } else if (key == "data") {
@@ -304,10 +308,15 @@ Result<Event> EventDecoder::Impl::Decode(std::string_view record, std::uint64_t 
                                              simdjson::error_message(err)));
     }
   }
+  // With the object read, the document must be at its end (OUT_OF_BOUNDS).
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+    return Corrupt(stored_seq, "trailing content after the record");
+  }
   if (!have_seq || e.seq != stored_seq) {
     return Corrupt(stored_seq, fmt::format("it records sequence {}", have_seq ? e.seq : 0));
   }
-  if (type.empty() || !have_ts || e.stream.empty() || e.schema_version == 0) {
+  // Version 0 is a version like any other: the upcasters bring it up.
+  if (type.empty() || !have_ts || e.stream.empty() || !have_v) {
     return Corrupt(stored_seq, "a required field (type, ts, stream, v) is missing");
   }
   if (e.schema_version > kCurrentSchemaVersion) {

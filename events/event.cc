@@ -42,7 +42,9 @@ std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
   return sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count();
 }
 
+// Digits only: from_chars would also take a '-' and let "T-1:30" through.
 bool ParseInt(std::string_view s, int& out) {
+  if (s.empty() || s.front() == '-') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }

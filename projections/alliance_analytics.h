@@ -13,7 +13,7 @@
 namespace kraken {
 
 struct CorpHeadcount {
-  std::string ticker;  // "" for pilots without a corp
+  std::string ticker;  // "" for pilots without a corp or whose corp no longer exists
   std::uint64_t pilots = 0;
   std::uint64_t alpha = 0;
   std::uint64_t omega = 0;
@@ -22,7 +22,9 @@ struct CorpHeadcount {
 };
 
 struct AllianceSummary {
-  std::vector<CorpHeadcount> corps;  // sorted by ticker; existing corps with no pilots included
+  // Sorted by ticker ignoring case; existing corps with no pilots included. The ""
+  // bucket comes first, and only when it has pilots.
+  std::vector<CorpHeadcount> corps;
   CorpHeadcount total;
   std::vector<std::string> unlinked_pilots;  // sorted by name
 };

@@ -12,6 +12,7 @@
 #include "events/schema.h"
 #include "projections/alliance_analytics.h"
 #include "projections/roster.h"
+#include "projections/stream_versions.h"
 
 namespace kraken {
 
@@ -22,13 +23,15 @@ class AllianceState {
   void Apply(const Event& event) {
     roster_.Apply(event);
     changes_.Apply(event);
+    versions_.Apply(event);
   }
 
   std::uint64_t seq() const { return roster_.seq(); }
   const Roster& roster() const { return roster_; }
   const ChangesPerDay& changes() const { return changes_; }
+  const StreamVersions& versions() const { return versions_; }
 
-  // A compact binary encoding of the whole state (format in docs/event-format.md).
+  // A compact binary encoding of the whole state (format in projections/roster_codec.h).
   std::string EncodeSnapshot() const;
   // kCorrupt if `bytes` is damaged; kInvalidArgument if it was made for another
   // schema (its fingerprint differs) or an older snapshot format: rebuild then.
@@ -38,6 +41,7 @@ class AllianceState {
   friend class RosterCodec;
   Roster roster_;
   ChangesPerDay changes_;
+  StreamVersions versions_;
 };
 
 }  // namespace kraken

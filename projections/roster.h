@@ -47,8 +47,9 @@ class Roster {
   std::size_t size(Table table) const;
   // Pilots whose main is `main` (ignoring case), sorted by name.
   std::vector<const Row*> AltsOf(std::string_view main) const;
-  // Up to `max` existing keys closest to `key` by edit distance, closest first;
-  // used for "did you mean ...?" in error messages.
+  // Up to `max` existing keys closest to `key` by edit distance ignoring ASCII case,
+  // closest first, ties by key; only keys within max(2, key.size() / 3) edits count.
+  // Used for "did you mean ...?" in error messages.
   std::vector<std::string> Suggest(Table table, std::string_view key, std::size_t max = 3) const;
 
   const Schema& schema() const { return *schema_; }

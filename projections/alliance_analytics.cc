@@ -1,0 +1,76 @@
+#include "projections/alliance_analytics.h"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "events/schema.h"
+
+namespace kraken {
+namespace {
+
+constexpr std::int64_t kMicrosPerDay = 86'400'000'000LL;
+
+// Days since the epoch, rounding towards the past (so -1 us is day -1, not day 0).
+std::int64_t DayOf(std::int64_t ts_us) {
+  std::int64_t day = ts_us / kMicrosPerDay;
+  if (ts_us % kMicrosPerDay < 0) --day;
+  return day;
+}
+
+void Count(CorpHeadcount& h, const Row& pilot) {
+  ++h.pilots;
+  const std::string& clone = pilot.values[kPilotClone];
+  if (EqualsIgnoreCase(clone, "Alpha")) {
+    ++h.alpha;
+  } else if (EqualsIgnoreCase(clone, "Omega")) {
+    ++h.omega;
+  } else {
+    ++h.unknown_clone;
+  }
+  if (pilot.values[kPilotDiscordId].empty()) ++h.unlinked;
+}
+
+}  // namespace
+
+AllianceSummary Summarize(const Roster& roster) {
+  AllianceSummary summary;
+  // Rows() is sorted by ticker, so the per-corp buckets come out sorted too.
+  const std::vector<const Row*> corps = roster.Rows(Table::kCorp);
+  std::unordered_map<std::string, std::size_t> bucket_of;  // lower-case ticker -> index
+  bucket_of.reserve(corps.size());
+  summary.corps.reserve(corps.size() + 1);
+  CorpHeadcount no_corp;  // pilots without a corp, or with one that no longer exists
+  for (const Row* corp : corps) {
+    bucket_of.emplace(ToLower(corp->key()), summary.corps.size());
+    summary.corps.emplace_back().ticker = corp->key();
+  }
+  for (const Row* pilot : roster.Rows(Table::kPilot)) {
+    auto it = bucket_of.find(ToLower(pilot->values[kPilotCorp]));
+    Count(it == bucket_of.end() ? no_corp : summary.corps[it->second], *pilot);
+    Count(summary.total, *pilot);
+    if (pilot->values[kPilotDiscordId].empty()) {
+      summary.unlinked_pilots.push_back(pilot->key());
+    }
+  }
+  // "" sorts before every ticker; the bucket is listed only when someone is in it.
+  if (no_corp.pilots > 0) summary.corps.insert(summary.corps.begin(), std::move(no_corp));
+  return summary;
+}
+
+void ChangesPerDay::Apply(const Event& event) {
+  const std::string_view kind = SplitStream(event.stream).first;
+  if (kind != TableName(Table::kPilot) && kind != TableName(Table::kCorp)) return;
+  ++days_[DayOf(event.ts_us)];
+}
+
+std::uint64_t ChangesPerDay::LastDays(std::int64_t now_us, int n) const {
+  if (n <= 0) return 0;
+  const std::int64_t last = DayOf(now_us);
+  std::uint64_t total = 0;
+  for (auto it = days_.upper_bound(last - n); it != days_.end() && it->first <= last; ++it) {
+    total += it->second;
+  }
+  return total;
+}
+
+}  // namespace kraken

@@ -1,0 +1,164 @@
+#include "projections/roster.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+
+#include "projections/edit_distance.h"
+
+namespace kraken {
+namespace {
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Orders keys ignoring ASCII case, without building lower-case copies.
+bool LessIgnoreCase(std::string_view a, std::string_view b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](char x, char y) { return Lower(x) < Lower(y); });
+}
+
+void SortByKey(std::vector<const Row*>& rows) {
+  std::sort(rows.begin(), rows.end(),
+            [](const Row* a, const Row* b) { return LessIgnoreCase(a->key(), b->key()); });
+}
+
+template <typename T>
+inline constexpr bool kIsPilotEvent =
+    std::is_same_v<T, PilotRegistered> || std::is_same_v<T, PilotFieldsChanged> ||
+    std::is_same_v<T, PilotLinkedToDiscord> || std::is_same_v<T, AltLinked> ||
+    std::is_same_v<T, AltUnlinked> || std::is_same_v<T, PilotLeftAlliance>;
+template <typename T>
+inline constexpr bool kIsCorpEvent =
+    std::is_same_v<T, CorpCreated> || std::is_same_v<T, CorpChanged> ||
+    std::is_same_v<T, CorpRemoved>;
+
+}  // namespace
+
+Roster::Roster(const Schema& schema) : schema_(&schema) {}
+
+void Roster::Apply(const Event& event) {
+  seq_ = event.seq;
+  ts_us_ = event.ts_us;
+  const auto [kind, key] = SplitStream(event.stream);
+  std::visit(
+      [&](const auto& p) {
+        using T = std::decay_t<decltype(p)>;
+        // The table comes from the event type; a stream of another kind is not ours.
+        if constexpr (kIsPilotEvent<T>) {
+          if (kind != TableName(Table::kPilot)) return;
+        } else if constexpr (kIsCorpEvent<T>) {
+          if (kind != TableName(Table::kCorp)) return;
+        }
+        if constexpr (std::is_same_v<T, PilotRegistered>) {
+          Create(Table::kPilot, key, p.fields, event.seq);
+        } else if constexpr (std::is_same_v<T, PilotFieldsChanged>) {
+          Change(Table::kPilot, key, p.changes, event.seq);
+        } else if constexpr (std::is_same_v<T, PilotLinkedToDiscord>) {
+          SetColumn(Table::kPilot, key, kPilotDiscordId, p.user_id, event.seq);
+        } else if constexpr (std::is_same_v<T, AltLinked>) {
+          SetColumn(Table::kPilot, key, kPilotMain, p.main, event.seq);
+        } else if constexpr (std::is_same_v<T, AltUnlinked>) {
+          SetColumn(Table::kPilot, key, kPilotMain, std::string(), event.seq);
+        } else if constexpr (std::is_same_v<T, PilotLeftAlliance>) {
+          pilots_.erase(ToLower(key));
+        } else if constexpr (std::is_same_v<T, CorpCreated>) {
+          Create(Table::kCorp, key, p.fields, event.seq);
+        } else if constexpr (std::is_same_v<T, CorpChanged>) {
+          Change(Table::kCorp, key, p.changes, event.seq);
+        } else if constexpr (std::is_same_v<T, CorpRemoved>) {
+          corps_.erase(ToLower(key));
+        }
+        // ImportBatchCommitted, ConflictDetected, ConflictResolved and EventReverted
+        // are markers: the compensating or imported changes are events of their own.
+      },
+      event.payload);
+}
+
+void Roster::Create(Table table, std::string_view key, const Fields& fields, std::uint64_t seq) {
+  if (key.empty()) return;
+  const std::size_t width = schema_->columns(table).size();
+  Row row;
+  row.values.resize(width);
+  row.set_by.assign(width, 0);
+  row.values[0] = std::string(key);
+  row.set_by[0] = seq;
+  row.created_seq = seq;
+  for (const auto& [name, value] : fields) {
+    const auto column = schema_->IndexOf(table, name);
+    // The key comes from the stream; a "name" field cannot rename the row.
+    if (!column || *column == 0) continue;
+    row.values[*column] = value;
+    row.set_by[*column] = seq;
+  }
+  // A registration of an existing key (say, after the pilot left and came back)
+  // starts the row afresh.
+  rows(table).insert_or_assign(ToLower(key), std::move(row));
+}
+
+void Roster::Change(Table table, std::string_view key, const Fields& changes, std::uint64_t seq) {
+  auto it = rows(table).find(ToLower(key));
+  if (it == rows(table).end()) return;
+  Row& row = it->second;
+  for (const auto& [name, value] : changes) {
+    const auto column = schema_->IndexOf(table, name);
+    if (!column || *column == 0) continue;
+    row.values[*column] = value;
+    row.set_by[*column] = seq;
+  }
+}
+
+void Roster::SetColumn(Table table, std::string_view key, std::size_t column, std::string value,
+                       std::uint64_t seq) {
+  auto it = rows(table).find(ToLower(key));
+  if (it == rows(table).end()) return;
+  it->second.values[column] = std::move(value);
+  it->second.set_by[column] = seq;
+}
+
+const Row* Roster::Find(Table table, std::string_view key) const {
+  auto it = rows(table).find(ToLower(key));
+  return it == rows(table).end() ? nullptr : &it->second;
+}
+
+std::vector<const Row*> Roster::Rows(Table table) const {
+  std::vector<const Row*> out;
+  out.reserve(rows(table).size());
+  for (const auto& [lower_key, row] : rows(table)) out.push_back(&row);
+  SortByKey(out);
+  return out;
+}
+
+std::size_t Roster::size(Table table) const { return rows(table).size(); }
+
+std::vector<const Row*> Roster::AltsOf(std::string_view main) const {
+  std::vector<const Row*> out;
+  for (const auto& [lower_key, row] : pilots_) {
+    if (!row.values[kPilotMain].empty() && EqualsIgnoreCase(row.values[kPilotMain], main)) {
+      out.push_back(&row);
+    }
+  }
+  SortByKey(out);
+  return out;
+}
+
+std::vector<std::string> Roster::Suggest(Table table, std::string_view key, std::size_t max) const {
+  // Only plausible typos: a third of the name may differ, and two edits always may.
+  const std::size_t limit = std::max<std::size_t>(2, key.size() / 3);
+  std::vector<std::pair<std::size_t, const std::string*>> candidates;
+  for (const auto& [lower_key, row] : rows(table)) {
+    const std::size_t distance = EditDistance(key, row.key(), limit);
+    if (distance <= limit) candidates.emplace_back(distance, &row.key());
+  }
+  const std::size_t n = std::min(max, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
+                    candidates.end(), [](const auto& a, const auto& b) {
+                      if (a.first != b.first) return a.first < b.first;
+                      return LessIgnoreCase(*a.second, *b.second);
+                    });
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(*candidates[i].second);
+  return out;
+}
+
+}  // namespace kraken

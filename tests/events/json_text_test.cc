@@ -1,0 +1,44 @@
+#include "events/json_text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace kraken {
+namespace {
+
+TEST(JsonTextTest, QuotesPlainText) { EXPECT_EQ(JsonString("Kaelen Voss"), "\"Kaelen Voss\""); }
+
+TEST(JsonTextTest, EscapesQuotesAndBackslashes) {
+  EXPECT_EQ(JsonString(R"(say "hi" \o/)"), R"("say \"hi\" \\o/")");
+}
+
+TEST(JsonTextTest, EscapesControlCharacters) {
+  EXPECT_EQ(JsonString("a\nb\rc\td"), R"("a\nb\rc\td")");
+  EXPECT_EQ(JsonString(std::string("\x00\x01\x1f\x7f", 4)), R"("\u0000\u0001\u001f\u007f")");
+}
+
+TEST(JsonTextTest, KeepsValidUtf8AsIs) {
+  const std::string text = "Ærin Vøss € 日本 😀";
+  EXPECT_EQ(JsonString(text), "\"" + text + "\"");
+}
+
+TEST(JsonTextTest, ReplacesEachInvalidUtf8ByteWithTheReplacementCharacter) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(JsonString("a\x80z"), "\"a" + fffd + "z\"");                    // lone continuation
+  EXPECT_EQ(JsonString("a\xE2\x82"), "\"a" + fffd + fffd + "\"");           // cut short
+  EXPECT_EQ(JsonString("\xC0\xAF"), "\"" + fffd + fffd + "\"");             // overlong '/'
+  EXPECT_EQ(JsonString("\xE0\x80\xAF"), "\"" + fffd + fffd + fffd + "\"");  // overlong
+  EXPECT_EQ(JsonString("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"");  // surrogate
+  EXPECT_EQ(JsonString("\xF4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"");  // > U+10FFFF
+  EXPECT_EQ(JsonString("\xFF"), "\"" + fffd + "\"");
+}
+
+TEST(JsonTextTest, AppendAddsToWhatIsThere) {
+  std::string out = "{\"k\":";
+  AppendJsonString(out, "v\"");
+  EXPECT_EQ(out, "{\"k\":\"v\\\"\"");
+}
+
+}  // namespace
+}  // namespace kraken
