@@ -204,7 +204,12 @@ Result<std::string_view> HashedPart(std::string_view record) {
                            record.substr(record.size() - kHashSuffixLength, kHashPrefix.size()) ==
                                kHashPrefix &&
                            record.substr(record.size() - 2) == "\"}";
-  if (!well_formed) {
+  const auto digits =
+      well_formed ? record.substr(record.size() - 2 - kHashHexLength, kHashHexLength) : "";
+  const bool hex = well_formed && std::all_of(digits.begin(), digits.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (!hex) {
     return MakeError(ErrorCode::kCorrupt, "record does not end with its hash field");
   }
   return record.substr(0, record.size() - kHashSuffixLength);

@@ -1,5 +1,7 @@
 #include "events/schema.h"
 
+#include "events/utf8.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -33,22 +35,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-// Number of UTF-8 code points; nullopt if `s` is not valid UTF-8 or has a control character.
-std::optional<std::size_t> CountPrintableCodePoints(std::string_view s) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size(); ++count) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
-    }
-    if (len == 1 && (c < 0x20 || c == 0x7F)) return std::nullopt;
-    i += len;
-  }
-  return count;
 }
 
 Result<std::string> NormalizeDate(const Column& col, std::string_view v) {

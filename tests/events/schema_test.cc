@@ -250,5 +250,18 @@ TEST(SchemaTest, ColumnTypeNamesRoundTripForDeclarableTypes) {
   EXPECT_EQ(TableName(Table::kCorp), "corp");
 }
 
+TEST(SchemaTest, MalformedUtf8IsRejectedNotStoredAltered) {
+  const Schema schema = Schema::Core();
+  // An overlong NUL and an encoded surrogate: the JSON writer would replace
+  // them, so the schema must refuse them rather than let a value change silently.
+  for (const char* bad : {"Bad\xC0\x80Name", "Bad\xED\xA0\x80Name"}) {
+    auto result = schema.Normalize(Table::kPilot, "notes", bad);
+    ASSERT_FALSE(result.ok()) << bad;
+    EXPECT_NE(result.error().message.find("UTF-8"), std::string::npos);
+    EXPECT_FALSE(ValidateKey(Table::kPilot, bad).ok());
+  }
+  EXPECT_TRUE(schema.Normalize(Table::kPilot, "notes", "Zhao Wen \xE8\xB5\xB5").ok());
+}
+
 }  // namespace
 }  // namespace kraken
