@@ -1,7 +1,7 @@
 #pragma once
 // EventLog is KRAKEN's append-only store: events keyed by a gapless global
 // sequence in one LMDB environment, with an index per stream, an idempotency
-// index, a hash chain and a snapshot slot. Key layout: docs/event-format.md.
+// index, a hash chain and a snapshot slot. Key layout: docs/log-layout.md.
 //
 // Thread-safe. Appends from many threads are merged by one writer thread into one
 // LMDB write transaction and one sync (group commit); each caller still gets its
@@ -101,6 +101,10 @@ class EventLog {
   Result<std::uint64_t> Head() const;
   // A stream's current version (0 if it does not exist).
   Result<std::uint64_t> StreamVersion(std::string_view stream) const;
+  // The batch appended earlier with idempotency key `key`, or nullopt if the key
+  // is unused. Lets a caller answer a retried request the way it answered the
+  // first one, before validating it again.
+  Result<std::optional<AppendResult>> FindIdempotencyKey(std::string_view key) const;
   // One event. kNotFound if seq is beyond the head; kCorrupt if it does not decode.
   Result<Event> Get(std::uint64_t seq) const;
 

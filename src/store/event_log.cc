@@ -1,0 +1,343 @@
+#include "src/store/event_log.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+
+#include "events/codec.h"
+#include "src/store/lmdb_env.h"
+#include "src/store/log_keys.h"
+#include "src/store/log_meta.h"
+#include "src/store/log_verifier.h"
+#include "src/store/log_writer.h"
+
+namespace kraken {
+namespace {
+
+std::int64_t SystemClockMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Decoders for readers. EventDecoder is not thread-safe, and one made per call
+// would throw its buffers away each time.
+class DecoderPool {
+ public:
+  class Lease {
+   public:
+    Lease(DecoderPool& pool, std::unique_ptr<EventDecoder> decoder)
+        : pool_(pool), decoder_(std::move(decoder)) {}
+    ~Lease() { pool_.Return(std::move(decoder_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    EventDecoder& operator*() const { return *decoder_; }
+
+   private:
+    DecoderPool& pool_;
+    std::unique_ptr<EventDecoder> decoder_;
+  };
+
+  Lease Acquire() {
+    std::unique_ptr<EventDecoder> decoder;
+    {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        decoder = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!decoder) decoder = std::make_unique<EventDecoder>();
+    return Lease(*this, std::move(decoder));
+  }
+
+ private:
+  void Return(std::unique_ptr<EventDecoder> decoder) {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(decoder));
+  }
+
+  std::mutex mu_;
+  std::vector<std::unique_ptr<EventDecoder>> free_;
+};
+
+Error Missing(std::uint64_t seq, const std::string& dir) {
+  return MakeError(ErrorCode::kCorrupt,
+                   fmt::format("event {} is missing from the log in {}; verify the log", seq, dir));
+}
+
+}  // namespace
+
+struct EventLog::Impl {
+  // Declared before the writer, so the writer (which drains its queue) goes first.
+  std::unique_ptr<LmdbEnv> env;
+  std::unique_ptr<LogWriter> writer;
+  DecoderPool decoders;
+
+  Result<ChainHead> ReadHead(MDB_txn* txn) const {
+    ChainHead head;
+    if (int rc = ReadChainHead(txn, env->dbs(), head); rc != MDB_SUCCESS) {
+      return env->Translate(rc, "reading the log's head");
+    }
+    return head;
+  }
+
+  Result<Event> ReadEvent(MDB_txn* txn, std::uint64_t seq, EventDecoder& decoder) const {
+    MDB_val key = SeqKey(seq), value;
+    const int rc = mdb_get(txn, env->dbs().events, &key, &value);
+    if (rc == MDB_NOTFOUND) return Missing(seq, env->dir());
+    if (rc != MDB_SUCCESS) return env->Translate(rc, fmt::format("reading event {}", seq));
+    return decoder.Decode(ToView(value), seq);
+  }
+};
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLog::~EventLog() = default;
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir) {
+  return Open(dir, Options{});
+}
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, Options options) {
+  if (!options.clock) options.clock = SystemClockMicros;
+  const std::uint64_t initial = std::min(options.initial_map_bytes, options.max_map_bytes);
+  KRAKEN_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(dir, initial));
+  auto impl = std::make_unique<Impl>();
+  impl->env = std::move(env);
+  impl->writer = std::make_unique<LogWriter>(
+      *impl->env, LogWriter::Options{options.grow_at_fraction, options.max_map_bytes,
+                                     std::move(options.clock)});
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+Result<AppendResult> EventLog::Append(AppendRequest request) {
+  return impl_->writer->Append(request);
+}
+
+Result<std::uint64_t> EventLog::Head() const {
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
+  return head.head_seq;
+}
+
+Result<std::uint64_t> EventLog::StreamVersion(std::string_view stream) const {
+  KRAKEN_RETURN_IF_ERROR(CheckStreamName(stream));
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  std::uint64_t version = 0;
+  if (int rc = ReadStreamVersion(txn.get(), impl_->env->dbs(), stream, version);
+      rc != MDB_SUCCESS) {
+    return impl_->env->Translate(rc, fmt::format("reading the version of stream {}", stream));
+  }
+  return version;
+}
+
+Result<std::optional<AppendResult>> EventLog::FindIdempotencyKey(std::string_view key) const {
+  KRAKEN_RETURN_IF_ERROR(CheckIdempotencyKey(key));
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  MDB_val k = ToVal(key), value;
+  const int rc = mdb_get(txn.get(), impl_->env->dbs().idempotency, &k, &value);
+  if (rc == MDB_NOTFOUND) return std::optional<AppendResult>();
+  if (rc != MDB_SUCCESS || value.mv_size != 16) {
+    return rc != MDB_SUCCESS ? impl_->env->Translate(rc, "reading the idempotency index")
+                             : MakeError(ErrorCode::kCorrupt,
+                                         fmt::format("idempotency entry '{}' is damaged; run "
+                                                     "`kraken verify`",
+                                                     key));
+  }
+  const std::string_view seqs = ToView(value);
+  return std::optional<AppendResult>(
+      AppendResult{ReadBigEndian64(seqs.substr(0, 8)), ReadBigEndian64(seqs.substr(8)), true});
+}
+
+Result<Event> EventLog::Get(std::uint64_t seq) const {
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
+  if (seq == 0 || seq > head.head_seq) {
+    return MakeError(
+        ErrorCode::kNotFound,
+        fmt::format("event {} does not exist; the log's head is event {}", seq, head.head_seq));
+  }
+  DecoderPool::Lease decoder = impl_->decoders.Acquire();
+  return impl_->ReadEvent(txn.get(), seq, *decoder);
+}
+
+Status EventLog::Scan(std::uint64_t from_seq, std::uint64_t to_seq,
+                      const std::function<bool(const Event&)>& fn) const {
+  // Events are decoded a chunk at a time, each chunk in a short read transaction,
+  // and `fn` runs with no transaction open: it may call back into the log (even
+  // Append, whose map growth waits for this process's transactions to end), and
+  // a long scan does not pin old pages. The events are the same as one
+  // transaction would give: they never change, and the range ends at the head
+  // read first.
+  constexpr std::size_t kChunk = 1024;
+  std::uint64_t next = std::max<std::uint64_t>(from_seq, 1);
+  std::uint64_t last = 0;
+  std::vector<Event> chunk;
+  chunk.reserve(kChunk);
+  for (bool first = true;; first = false) {
+    std::optional<Error> failure;  // reported after the events before it
+    chunk.clear();
+    {
+      KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+      if (first) {
+        KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
+        last = std::min(to_seq, head.head_seq);
+      }
+      if (next > last) return Ok{};
+      Cursor cursor;
+      int rc = cursor.Open(txn.get(), impl_->env->dbs().events);
+      if (rc != MDB_SUCCESS) return impl_->env->Translate(rc, "scanning the log");
+      DecoderPool::Lease decoder = impl_->decoders.Acquire();
+      std::uint64_t at = next;
+      MDB_val key = SeqKey(at), value;
+      for (rc = cursor.Get(key, value, MDB_SET_RANGE);
+           rc == MDB_SUCCESS && next <= last && chunk.size() < kChunk;
+           rc = cursor.Get(key, value, MDB_NEXT)) {
+        if (SeqOfKey(key) != next) break;
+        Result<Event> event = (*decoder).Decode(ToView(value), next);
+        if (!event.ok()) {
+          failure = event.take_error();
+          break;
+        }
+        chunk.push_back(std::move(event).value());
+        ++next;
+      }
+      if (!failure && rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+        failure = impl_->env->Translate(rc, fmt::format("scanning the log at event {}", next));
+      }
+      if (!failure && chunk.size() < kChunk && next <= last)
+        failure = Missing(next, impl_->env->dir());
+    }
+    for (const Event& event : chunk) {
+      if (!fn(event)) return Ok{};
+    }
+    if (failure) return std::move(*failure);
+  }
+}
+
+Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream) const {
+  KRAKEN_RETURN_IF_ERROR(CheckStreamName(stream));
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  Cursor cursor;
+  int rc = cursor.Open(txn.get(), impl_->env->dbs().streams);
+  if (rc != MDB_SUCCESS) return impl_->env->Translate(rc, "reading a stream");
+  DecoderPool::Lease decoder = impl_->decoders.Acquire();
+  const std::string prefix = StreamIndexPrefix(stream);
+  std::vector<Event> events;
+  MDB_val key = ToVal(prefix), value;
+  for (rc = cursor.Get(key, value, MDB_SET_RANGE); rc == MDB_SUCCESS;
+       rc = cursor.Get(key, value, MDB_NEXT)) {
+    const std::string_view index_key = ToView(key);
+    // Stream names hold no NUL, so "<stream>\0" starts this stream's keys only.
+    if (index_key.size() != prefix.size() + 8 || !index_key.starts_with(prefix)) break;
+    if (value.mv_size != 8) {
+      return MakeError(ErrorCode::kCorrupt,
+                       fmt::format("the index of stream {} is damaged; verify the log", stream));
+    }
+    KRAKEN_ASSIGN_OR_RETURN(Event event,
+                            impl_->ReadEvent(txn.get(), ReadBigEndian64(ToView(value)), *decoder));
+    events.push_back(std::move(event));
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+    return impl_->env->Translate(rc, fmt::format("reading stream {}", stream));
+  }
+  return events;
+}
+
+Status EventLog::PutSnapshot(std::string_view name, std::uint64_t seq, std::string_view bytes) {
+  return impl_->writer->PutSnapshot(name, seq, bytes);
+}
+
+Result<std::optional<StoredSnapshot>> EventLog::GetSnapshot(std::string_view name) const {
+  KRAKEN_RETURN_IF_ERROR(CheckSnapshotName(name));
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  MDB_val key = ToVal(name), value;
+  const int rc = mdb_get(txn.get(), impl_->env->dbs().snapshots, &key, &value);
+  if (rc == MDB_NOTFOUND) return std::optional<StoredSnapshot>();
+  if (rc != MDB_SUCCESS) {
+    return impl_->env->Translate(rc, fmt::format("reading snapshot \"{}\"", name));
+  }
+  const std::string_view stored = ToView(value);
+  if (stored.size() < 8) {
+    return MakeError(ErrorCode::kCorrupt,
+                     fmt::format("snapshot \"{}\" is damaged ({} bytes); delete it and rebuild",
+                                 name, stored.size()));
+  }
+  return std::optional<StoredSnapshot>(
+      StoredSnapshot{ReadBigEndian64(stored), std::string(stored.substr(8))});
+}
+
+Status EventLog::DeleteSnapshot(std::string_view name) {
+  return impl_->writer->DeleteSnapshot(name);
+}
+
+Result<VerifyReport> EventLog::Verify(
+    const std::function<void(std::uint64_t, std::uint64_t)>& progress) const {
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  DecoderPool::Lease decoder = impl_->decoders.Acquire();
+  return VerifyLog(txn.get(), *impl_->env, *decoder, progress);
+}
+
+Status EventLog::Backup(const std::string& dir) const {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(fs::path(dir) / "data.mdb", ec)) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     fmt::format("{} already holds a log (data.mdb); back up into a new or empty "
+                                 "directory",
+                                 dir));
+  }
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("cannot create the backup directory {}: {}", dir, ec.message()));
+  }
+  if (int rc = impl_->env->CopyCompact(dir); rc != MDB_SUCCESS) {
+    return impl_->env->Translate(rc, fmt::format("backing up into {}", dir));
+  }
+  return Ok{};
+}
+
+Result<LogStats> EventLog::Stats() const {
+  const LmdbEnv& env = *impl_->env;
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
+  LogStats stats;
+  stats.head_seq = head.head_seq;
+  MDB_stat heads, keys;
+  int rc = mdb_stat(txn.get(), env.dbs().heads, &heads);
+  if (rc == MDB_SUCCESS) rc = mdb_stat(txn.get(), env.dbs().idempotency, &keys);
+  if (rc != MDB_SUCCESS) return env.Translate(rc, "reading the log's statistics");
+  stats.streams = heads.ms_entries;
+  stats.idempotency_keys = keys.ms_entries;
+  const LmdbEnv::Usage usage = env.MapUsage();
+  stats.map_bytes = usage.map_bytes;
+  stats.used_bytes = usage.used_bytes;
+  stats.readers_cleared_on_open = env.readers_cleared_on_open();
+
+  // The newest snapshot, whatever its owner's name.
+  Cursor cursor;
+  if ((rc = cursor.Open(txn.get(), env.dbs().snapshots)) != MDB_SUCCESS) {
+    return env.Translate(rc, "reading the snapshots");
+  }
+  MDB_val key, value;
+  bool found = false;
+  for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
+       rc = cursor.Get(key, value, MDB_NEXT)) {
+    if (value.mv_size < 8) continue;
+    const std::uint64_t seq = ReadBigEndian64(ToView(value));
+    if (!found || seq > stats.snapshot_seq) {
+      found = true;
+      stats.snapshot_seq = seq;
+      stats.snapshot_bytes = value.mv_size - 8;
+    }
+  }
+  return stats;
+}
+
+const std::string& EventLog::dir() const { return impl_->env->dir(); }
+
+}  // namespace kraken

@@ -1,0 +1,346 @@
+#include "src/store/log_verifier.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "src/store/chain_hasher.h"
+#include "src/store/log_keys.h"
+#include "src/store/log_meta.h"
+
+namespace kraken {
+namespace {
+
+// A broken log can have a problem per event; past this many, only count them.
+constexpr std::size_t kMaxProblems = 1000;
+constexpr std::uint64_t kProgressEvery = 65536;
+
+// "ab12…": enough of a hash to tell two apart in a message.
+std::string ShortHex(std::string_view hex) { return fmt::format("{}…", hex.substr(0, 4)); }
+
+std::uint64_t KeyHash(std::string_view key) {
+  const std::uint64_t h = std::hash<std::string_view>{}(key);
+  return h == 0 ? 1 : h;  // 0 stands for "no key"
+}
+
+class Verifier {
+ public:
+  Verifier(MDB_txn* txn, const LmdbEnv& env, EventDecoder& decoder,
+           const std::function<void(std::uint64_t, std::uint64_t)>& progress)
+      : txn_(txn), dbs_(env.dbs()), env_(env), decoder_(decoder), progress_(progress) {}
+
+  Result<VerifyReport> Run() {
+    int rc = CheckMetaFormat();
+    if (rc == MDB_SUCCESS) rc = CheckEvents();
+    if (rc == MDB_SUCCESS) rc = CheckStreamIndex();
+    if (rc == MDB_SUCCESS) rc = CheckHeads();
+    if (rc == MDB_SUCCESS) rc = CheckIdempotencyIndex();
+    if (rc != MDB_SUCCESS) return env_.Translate(rc, "verifying the event log");
+    if (suppressed_ > 0) {
+      report_.problems.push_back(fmt::format("… and {} more problems", suppressed_));
+    }
+    report_.streams_checked = last_versions_.size();
+    return std::move(report_);
+  }
+
+ private:
+  // An event that carries an idempotency key.
+  struct KeyedEvent {
+    std::uint64_t seq;
+    std::uint64_t key_hash;
+    bool covered;  // by an idempotency index entry
+  };
+
+  void Problem(std::string text) {
+    if (report_.problems.size() < kMaxProblems) {
+      report_.problems.push_back(std::move(text));
+    } else {
+      ++suppressed_;
+    }
+  }
+
+  int CheckMetaFormat() {
+    MDB_val key = ToVal(kMetaFormat), value;
+    const int rc = mdb_get(txn_, dbs_.meta, &key, &value);
+    if (rc == MDB_NOTFOUND) {
+      Problem(fmt::format("meta: the format tag is missing (expected \"{}\")", kLogFormatTag));
+    } else if (rc != MDB_SUCCESS) {
+      return rc;
+    } else if (ToView(value) != kLogFormatTag) {
+      Problem(fmt::format("meta: the format tag is \"{}\", expected \"{}\"", ToView(value),
+                          kLogFormatTag));
+    }
+    return MDB_SUCCESS;
+  }
+
+  int CheckEvents() {
+    ChainHead head;
+    int rc = ReadChainHead(txn_, dbs_, head);
+    const bool head_readable = rc == MDB_SUCCESS;
+    if (rc == MDB_CORRUPTED) {
+      Problem("meta: the chain head (head_seq, last_hash, last_ts) is damaged");
+    } else if (rc != MDB_SUCCESS) {
+      return rc;
+    }
+    MDB_stat stat;
+    if ((rc = mdb_stat(txn_, dbs_.events, &stat))) return rc;
+    const std::uint64_t total = stat.ms_entries;
+
+    Cursor cursor;
+    if ((rc = cursor.Open(txn_, dbs_.events))) return rc;
+    ChainHasher hasher;
+    Digest previous{};  // 32 zero bytes before event 1
+    bool chain_known = true;
+    std::uint64_t expected_seq = 1;
+    std::uint64_t last_seq = 0;
+    std::int64_t last_ts = std::numeric_limits<std::int64_t>::min();
+    MDB_val key, value;
+    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = cursor.Get(key, value, MDB_NEXT)) {
+      const std::uint64_t seq = SeqOfKey(key);
+      if (seq != expected_seq) {
+        Problem(seq > expected_seq
+                    ? fmt::format("event {}: missing (the sequence jumps from {} to {})",
+                                  expected_seq, expected_seq - 1, seq)
+                    : fmt::format("event key of {} bytes is not a sequence", key.mv_size));
+      }
+      expected_seq = seq + 1;
+      last_seq = seq;
+      const std::string_view record = ToView(value);
+      previous = CheckHash(seq, record, hasher, previous, chain_known);
+      CheckRecord(seq, record, last_ts);
+      ++report_.events_checked;
+      if (progress_ && report_.events_checked % kProgressEvery == 0) {
+        progress_(report_.events_checked, total);
+      }
+    }
+    if (rc != MDB_NOTFOUND) return rc;
+    if (progress_) progress_(report_.events_checked, total);
+
+    if (head_readable && head.head_seq != last_seq) {
+      Problem(fmt::format("meta: the head is event {} but the last stored event is {}",
+                          head.head_seq, last_seq));
+    } else if (head_readable && last_seq > 0 && head.last_hash != previous) {
+      Problem(fmt::format("meta: the last hash ({}) is not event {}'s hash ({})",
+                          ShortHex(DigestHex(head.last_hash)), last_seq,
+                          ShortHex(DigestHex(previous))));
+    }
+    return MDB_SUCCESS;
+  }
+
+  // Checks `record`'s stored hash against the chain; returns the hash the next
+  // event chains from: the stored one, so that a single altered record is
+  // reported once rather than breaking every later link. `chain_known` is false
+  // after a record whose hash could not be read: the next link is not checked.
+  Digest CheckHash(std::uint64_t seq, std::string_view record, ChainHasher& hasher,
+                   const Digest& previous, bool& chain_known) {
+    const Result<std::string_view> hashed = HashedPart(record);
+    if (!hashed.ok()) {
+      Problem(fmt::format("event {}: the record does not end with its hash field", seq));
+      chain_known = false;
+      return previous;
+    }
+    const Digest computed = hasher.Next(previous, *hashed);
+    const std::string_view stored_hex =
+        record.substr(record.size() - 2 - kHashHexLength, kHashHexLength);
+    const std::optional<Digest> stored = ParseDigestHex(stored_hex);
+    if (chain_known && (!stored || *stored != computed)) {
+      Problem(fmt::format("event {}: hash does not match the chain (stored {}, computed {})", seq,
+                          ShortHex(stored_hex), ShortHex(DigestHex(computed))));
+    }
+    chain_known = stored.has_value();
+    return stored ? *stored : computed;
+  }
+
+  // Decodes the record and checks it against the stream index; collects what the
+  // later index checks need.
+  void CheckRecord(std::uint64_t seq, std::string_view record, std::int64_t& last_ts) {
+    Result<Event> decoded = decoder_.Decode(record, seq);
+    if (!decoded.ok()) {
+      Problem(decoded.error().message);  // "event 17 is corrupt: …"
+      undecodable_.push_back(seq);
+      return;
+    }
+    const Event& event = *decoded;
+    if (event.ts_us < last_ts) {
+      Problem(fmt::format("event {}: its timestamp {} is older than the event before it ({})", seq,
+                          FormatTimestamp(event.ts_us), FormatTimestamp(last_ts)));
+    }
+    last_ts = std::max(last_ts, event.ts_us);
+
+    std::uint64_t& last_version = last_versions_[event.stream];
+    // An undecodable event may have been any stream's missing version.
+    if (event.version != last_version + 1 && undecodable_.empty()) {
+      Problem(fmt::format("event {}: stream {} goes from version {} to {}", seq, event.stream,
+                          last_version, event.version));
+    }
+    last_version = std::max(last_version, event.version);
+
+    const std::string index_key = StreamIndexKey(event.stream, event.version);
+    MDB_val key = ToVal(index_key), value;
+    const int rc = mdb_get(txn_, dbs_.streams, &key, &value);
+    if (rc != MDB_SUCCESS) {
+      Problem(fmt::format("event {}: missing from the index of stream {} (version {})", seq,
+                          event.stream, event.version));
+    } else if (value.mv_size != 8 || ReadBigEndian64(ToView(value)) != seq) {
+      Problem(fmt::format("event {}: the index of stream {} maps version {} to another event", seq,
+                          event.stream, event.version));
+    } else {
+      ++indexed_events_;
+    }
+    if (!event.idempotency_key.empty()) {
+      keyed_.push_back({seq, KeyHash(event.idempotency_key), false});
+    }
+  }
+
+  // Every index entry whose event points back at it was counted by CheckRecord;
+  // only when there are more entries than that does each get looked at.
+  int CheckStreamIndex() {
+    MDB_stat stat;
+    int rc = mdb_stat(txn_, dbs_.streams, &stat);
+    if (rc != MDB_SUCCESS || stat.ms_entries == indexed_events_) return rc;
+    Cursor cursor;
+    if ((rc = cursor.Open(txn_, dbs_.streams))) return rc;
+    MDB_val key, value;
+    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = cursor.Get(key, value, MDB_NEXT)) {
+      std::string_view stream;
+      std::uint64_t version = 0;
+      if (!ParseStreamIndexKey(ToView(key), stream, version) || value.mv_size != 8) {
+        Problem(fmt::format("stream index: a malformed entry ({} byte key, {} byte value)",
+                            key.mv_size, value.mv_size));
+        continue;
+      }
+      std::uint64_t seq = ReadBigEndian64(ToView(value));
+      MDB_val seq_key = SeqKey(seq), record;
+      const int get = mdb_get(txn_, dbs_.events, &seq_key, &record);
+      if (get == MDB_NOTFOUND) {
+        Problem(fmt::format("stream index: {} version {} points at event {}, which does not exist",
+                            stream, version, seq));
+        continue;
+      }
+      if (get != MDB_SUCCESS) return get;
+      Result<Event> event = decoder_.Decode(ToView(record), seq);
+      if (event.ok() && (event->stream != stream || event->version != version)) {
+        Problem(
+            fmt::format("stream index: {} version {} points at event {}, which is {} version {}",
+                        stream, version, seq, event->stream, event->version));
+      }
+    }
+    return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+  }
+
+  int CheckHeads() {
+    Cursor cursor;
+    int rc = cursor.Open(txn_, dbs_.heads);
+    if (rc != MDB_SUCCESS) return rc;
+    std::uint64_t matched = 0;
+    MDB_val key, value;
+    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = cursor.Get(key, value, MDB_NEXT)) {
+      const std::string stream(ToView(key));
+      const std::uint64_t version = value.mv_size == 8 ? ReadBigEndian64(ToView(value)) : 0;
+      const auto it = last_versions_.find(stream);
+      if (it == last_versions_.end()) {
+        Problem(
+            fmt::format("heads: stream {} is at version {} but has no events", stream, version));
+      } else if (it->second != version) {
+        Problem(fmt::format("heads: stream {} is at version {} but its last event is version {}",
+                            stream, version, it->second));
+        ++matched;
+      } else {
+        ++matched;
+      }
+    }
+    if (rc != MDB_NOTFOUND) return rc;
+    if (matched == last_versions_.size()) return MDB_SUCCESS;
+    for (const auto& [stream, version] : last_versions_) {
+      MDB_val stream_key = ToVal(stream), head;
+      if (mdb_get(txn_, dbs_.heads, &stream_key, &head) == MDB_NOTFOUND) {
+        Problem(fmt::format("heads: stream {} has events up to version {} but no head", stream,
+                            version));
+      }
+    }
+    return MDB_SUCCESS;
+  }
+
+  int CheckIdempotencyIndex() {
+    Cursor cursor;
+    int rc = cursor.Open(txn_, dbs_.idempotency);
+    if (rc != MDB_SUCCESS) return rc;
+    MDB_val key, value;
+    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = cursor.Get(key, value, MDB_NEXT)) {
+      ++report_.idempotency_keys_checked;
+      const std::string_view name = ToView(key);
+      if (value.mv_size != 16) {
+        Problem(fmt::format("idempotency key \"{}\": malformed entry of {} bytes", name,
+                            value.mv_size));
+        continue;
+      }
+      const std::uint64_t first = ReadBigEndian64(ToView(value));
+      const std::uint64_t last = ReadBigEndian64(ToView(value).substr(8));
+      if (!Covers(KeyHash(name), first, last)) {
+        Problem(
+            fmt::format("idempotency key \"{}\": points at events {}..{}, which do not all "
+                        "carry it (or more events do)",
+                        name, first, last));
+      }
+    }
+    if (rc != MDB_NOTFOUND) return rc;
+    for (const KeyedEvent& keyed : keyed_) {
+      if (!keyed.covered) {
+        Problem(fmt::format("event {}: its idempotency key is not in the idempotency index",
+                            keyed.seq));
+      }
+    }
+    return MDB_SUCCESS;
+  }
+
+  // True if exactly events first..last carry the key hashed to `key_hash`. Marks
+  // the events in that range that carry it as covered either way, so a damaged
+  // range is reported once, by its entry.
+  bool Covers(std::uint64_t key_hash, std::uint64_t first, std::uint64_t last) {
+    if (first == 0 || first > last) return false;
+    auto it = std::lower_bound(keyed_.begin(), keyed_.end(), first,
+                               [](const KeyedEvent& k, std::uint64_t seq) { return k.seq < seq; });
+    // Events that do not decode may carry the key; they are reported already.
+    std::uint64_t carrying = static_cast<std::uint64_t>(
+        std::upper_bound(undecodable_.begin(), undecodable_.end(), last) -
+        std::lower_bound(undecodable_.begin(), undecodable_.end(), first));
+    for (; it != keyed_.end() && it->seq <= last; ++it) {
+      if (it->key_hash != key_hash) continue;
+      it->covered = true;
+      ++carrying;
+    }
+    // The batch must not go on past `last` with the same key.
+    const bool runs_on = it != keyed_.end() && it->seq == last + 1 && it->key_hash == key_hash;
+    return carrying == last - first + 1 && !runs_on;
+  }
+
+  MDB_txn* txn_;
+  const LogDbs& dbs_;
+  const LmdbEnv& env_;
+  EventDecoder& decoder_;
+  const std::function<void(std::uint64_t, std::uint64_t)>& progress_;
+
+  VerifyReport report_;
+  std::size_t suppressed_ = 0;
+  std::unordered_map<std::string, std::uint64_t> last_versions_;  // stream -> last version
+  std::uint64_t indexed_events_ = 0;        // events their stream index points back at
+  std::vector<KeyedEvent> keyed_;           // in sequence order
+  std::vector<std::uint64_t> undecodable_;  // in sequence order
+};
+
+}  // namespace
+
+Result<VerifyReport> VerifyLog(MDB_txn* txn, const LmdbEnv& env, EventDecoder& decoder,
+                               const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  return Verifier(txn, env, decoder, progress).Run();
+}
+
+}  // namespace kraken

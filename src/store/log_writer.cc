@@ -1,0 +1,193 @@
+#include "src/store/log_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <optional>
+
+#include "src/store/lmdb_env.h"
+#include "src/store/log_keys.h"
+#include "src/store/log_meta.h"
+#include "src/store/write_job.h"
+
+namespace kraken {
+namespace {
+
+// A group is retried after growing the map; doubling reaches any size well
+// before this many attempts.
+constexpr int kMaxGroupAttempts = 48;
+
+}  // namespace
+
+LogWriter::LogWriter(LmdbEnv& env, Options options)
+    : env_(env), options_(std::move(options)), thread_([this] { Run(); }) {
+  assert(options_.clock);
+}
+
+LogWriter::~LogWriter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+Result<AppendResult> LogWriter::Append(AppendRequest& request) {
+  if (request.events.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "an append needs at least one event");
+  }
+  KRAKEN_RETURN_IF_ERROR(CheckIdempotencyKey(request.idempotency_key));
+  for (std::size_t i = 0; i < request.events.size(); ++i) {
+    Event& event = request.events[i];
+    KRAKEN_RETURN_IF_ERROR(CheckStreamName(event.stream));
+    if (!event.idempotency_key.empty() && event.idempotency_key != request.idempotency_key) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("event {} of the batch carries idempotency key \"{}\" but the "
+                                   "request's is \"{}\"; set AppendRequest::idempotency_key, which "
+                                   "the log stores on every event of the batch",
+                                   i + 1, event.idempotency_key, request.idempotency_key));
+    }
+    // The log writes the current schema; older versions exist only in old records.
+    event.schema_version = kCurrentSchemaVersion;
+  }
+  for (const auto& [stream, expected] : request.expected_versions) {
+    KRAKEN_RETURN_IF_ERROR(CheckStreamName(stream));
+  }
+  WriteJob job;
+  job.request = &request;
+  KRAKEN_RETURN_IF_ERROR(Submit(job));
+  return job.result;
+}
+
+Status LogWriter::PutSnapshot(std::string_view name, std::uint64_t seq, std::string_view bytes) {
+  KRAKEN_RETURN_IF_ERROR(CheckSnapshotName(name));
+  WriteJob job;
+  job.kind = WriteJob::Kind::kPutSnapshot;
+  job.name = name;
+  job.seq = seq;
+  job.bytes = bytes;
+  return Submit(job);
+}
+
+Status LogWriter::DeleteSnapshot(std::string_view name) {
+  KRAKEN_RETURN_IF_ERROR(CheckSnapshotName(name));
+  WriteJob job;
+  job.kind = WriteJob::Kind::kDeleteSnapshot;
+  job.name = name;
+  return Submit(job);
+}
+
+Status LogWriter::Submit(WriteJob& job) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(&job);
+  }
+  wake_.notify_one();
+  job.done.Wait();
+  if (job.error) return std::move(*job.error);
+  return Ok{};
+}
+
+void LogWriter::Run() {
+  std::vector<WriteJob*> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      group.swap(queue_);
+    }
+    CommitGroup(group);
+    // A finished job may be gone at once: its owner returns.
+    for (WriteJob* job : group) job->done.Notify();
+    group.clear();
+  }
+}
+
+void LogWriter::CommitGroup(const std::vector<WriteJob*>& group) {
+  for (int attempt = 1;; ++attempt) {
+    for (WriteJob* job : group) {
+      job->error.reset();
+      job->result = AppendResult{};
+    }
+    int rc = TryCommitGroup(group);
+    if (rc == MDB_SUCCESS) return;
+    if (rc == MDB_MAP_FULL && attempt < kMaxGroupAttempts) {
+      rc = Grow(0, /*at_least_double=*/true);
+      if (rc == MDB_SUCCESS) continue;
+    }
+    // Nothing of the group was committed, so every job fails, including those
+    // whose own outcome (a conflict) depended on a sibling that is now undone.
+    const Error error = env_.Translate(rc, "committing to the event log");
+    for (WriteJob* job : group) job->error = error;
+    return;
+  }
+}
+
+int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
+  std::uint64_t estimate = 0;
+  for (const WriteJob* job : group) estimate += MapBytesEstimate(*job);
+  const LmdbEnv::Usage usage = env_.MapUsage();
+  if (static_cast<double>(usage.used_bytes + estimate) >
+      options_.grow_at_fraction * static_cast<double>(usage.map_bytes)) {
+    // At the maximum already: try anyway; the commit may still fit.
+    if (int rc = Grow(estimate, false); rc != MDB_SUCCESS && rc != MDB_MAP_FULL) return rc;
+  }
+
+  std::optional<LmdbEnv::Txn> parent;
+  if (int rc = env_.Begin(0, parent); rc != MDB_SUCCESS) return rc;
+  // Read inside the write transaction: another process may have appended.
+  ChainHead chain;
+  if (int rc = ReadChainHead(parent->get(), env_.dbs(), chain); rc != MDB_SUCCESS) return rc;
+
+  bool wrote_any = false;
+  bool appended = false;
+  for (WriteJob* job : group) {
+    MDB_txn* child = nullptr;
+    if (int rc = mdb_txn_begin(env_.env(), parent->get(), 0, &child); rc != MDB_SUCCESS) {
+      return rc;
+    }
+    const JobContext ctx{child, env_.dbs(), env_.dir(), hasher_, options_.clock};
+    ChainHead next = chain;
+    bool wrote = false;
+    int rc = RunWriteJob(ctx, *job, next, wrote);
+    if (rc == MDB_SUCCESS && wrote && !job->error) {
+      rc = mdb_txn_commit(child);
+    } else {
+      mdb_txn_abort(child);
+    }
+    if (rc == MDB_MAP_FULL) return rc;  // the whole group retries in a larger map
+    if (rc != MDB_SUCCESS) {
+      job->error = env_.Translate(rc, Describe(*job));
+      continue;
+    }
+    if (wrote && !job->error) {
+      chain = next;
+      wrote_any = true;
+      appended = appended || job->kind == WriteJob::Kind::kAppend;
+    }
+  }
+  if (!wrote_any) return MDB_SUCCESS;  // duplicates and failures only: nothing to sync
+  if (appended) {
+    if (int rc = WriteChainHead(parent->get(), env_.dbs(), chain); rc != MDB_SUCCESS) return rc;
+  }
+  return parent->Commit();
+}
+
+int LogWriter::Grow(std::uint64_t extra_bytes, bool at_least_double) {
+  const LmdbEnv::Usage usage = env_.MapUsage();
+  const double fraction = std::clamp(options_.grow_at_fraction, 0.05, 1.0);
+  std::uint64_t target = at_least_double ? usage.map_bytes * 2 : usage.map_bytes;
+  while (target<options_.max_map_bytes&& static_cast<double>(usage.used_bytes + extra_bytes)>
+             fraction *
+         static_cast<double>(target)) {
+    target *= 2;
+  }
+  target = std::min(target, options_.max_map_bytes);
+  if (target <= usage.map_bytes) return MDB_MAP_FULL;
+  return env_.Resize(target);
+}
+
+}  // namespace kraken

@@ -1,0 +1,159 @@
+// Damage a closed log through raw LMDB, then check that reads and Verify name
+// exactly what is wrong.
+
+#include <gtest/gtest.h>
+
+#include "events/codec.h"
+#include "src/store/event_log.h"
+#include "src/store/log_keys.h"
+#include "tests/src/store/log_test_support.h"
+
+namespace kraken {
+namespace {
+
+using testing::MarkedBatch;
+using testing::OpenOrDie;
+using testing::TempDir;
+
+bool Mentions(const std::string& text, std::string_view what) {
+  return text.find(what) != std::string::npos;
+}
+
+std::string AllProblems(const VerifyReport& report) {
+  std::string all;
+  for (const std::string& problem : report.problems) all += problem + "\n";
+  return all;
+}
+
+// A log of five events on one stream, closed.
+void WriteFiveEvents(const std::string& dir) {
+  auto log = OpenOrDie(dir);
+  AppendRequest request = MarkedBatch("Kaelen Voss", "e", 5);
+  request.idempotency_key = "import-1";
+  ASSERT_TRUE(log->Append(request).ok());
+}
+
+TEST(EventLogIntegrityTest, CorruptRecordIsReportedWithItsSequence) {
+  TempDir dir;
+  WriteFiveEvents(dir.path());
+  testing::RawPutRecord(dir.path(), 3, "\x01\x02 not json at all");
+
+  auto log = OpenOrDie(dir.path());
+  auto get = log->Get(3);
+  ASSERT_FALSE(get.ok());
+  EXPECT_EQ(get.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(get.error().message, "event 3")) << get.error().message;
+  EXPECT_TRUE(log->Get(2).ok());
+  EXPECT_TRUE(log->Get(4).ok());
+
+  int visited = 0;
+  auto scan = log->Scan(1, 5, [&](const Event&) {
+    ++visited;
+    return true;
+  });
+  ASSERT_FALSE(scan.ok());
+  EXPECT_EQ(scan.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(scan.error().message, "event 3")) << scan.error().message;
+  EXPECT_EQ(visited, 2);
+
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->problems.empty());
+  for (const std::string& problem : report->problems) {
+    EXPECT_TRUE(Mentions(problem, "event 3")) << problem;
+  }
+}
+
+TEST(EventLogIntegrityTest, ScanDeliversEveryEventBeforeACorruptOne) {
+  TempDir dir;
+  {
+    auto log = OpenOrDie(dir.path());
+    ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "e", 2000)).ok());
+  }
+  testing::RawPutRecord(dir.path(), 1500, "{\"seq\":1500}");
+  auto log = OpenOrDie(dir.path());
+  std::uint64_t last_seen = 0;
+  auto scan = log->Scan(1, 2000, [&](const Event& e) {
+    last_seen = e.seq;
+    return true;
+  });
+  ASSERT_FALSE(scan.ok());
+  EXPECT_EQ(scan.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(scan.error().message, "event 1500")) << scan.error().message;
+  EXPECT_EQ(last_seen, 1499u);
+}
+
+TEST(EventLogIntegrityTest, TamperedEventIsCaughtByVerify) {
+  TempDir dir;
+  WriteFiveEvents(dir.path());
+  // Rewrite event 3's payload as valid JSON, keeping its stored hash.
+  const std::string original = testing::RawRecord(dir.path(), 3);
+  EventDecoder decoder;
+  Event event = *decoder.Decode(original, 3);
+  event.payload = PilotLeftAlliance{"rewritten history"};
+  const std::string tampered = EncodeRecord(event);  // carries event.hash
+  ASSERT_TRUE(tampered.ends_with(event.hash + "\"}"));
+  testing::RawPutRecord(dir.path(), 3, tampered);
+
+  auto log = OpenOrDie(dir.path());
+  ASSERT_TRUE(log->Get(3).ok());  // it decodes fine: only the chain can tell
+  EXPECT_EQ(testing::MarkerOf(*log->Get(3)), "rewritten history");
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->problems.size(), 1u) << AllProblems(*report);
+  EXPECT_TRUE(report->problems[0].starts_with("event 3: hash does not match the chain (stored " +
+                                              event.hash.substr(0, 4) + "…, computed "))
+      << report->problems[0];
+}
+
+TEST(EventLogIntegrityTest, MissingEventIsReportedAsAGap) {
+  TempDir dir;
+  WriteFiveEvents(dir.path());
+  std::uint64_t seq = 3;
+  testing::RawDelete(dir.path(), "events", std::string_view(reinterpret_cast<char*>(&seq), 8));
+
+  auto log = OpenOrDie(dir.path());
+  auto get = log->Get(3);
+  ASSERT_FALSE(get.ok());
+  EXPECT_EQ(get.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(get.error().message, "event 3 is missing")) << get.error().message;
+  auto scan = log->Scan(1, 5, [](const Event&) { return true; });
+  ASSERT_FALSE(scan.ok());
+  EXPECT_TRUE(Mentions(scan.error().message, "event 3 is missing")) << scan.error().message;
+
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  const std::string all = AllProblems(*report);
+  EXPECT_TRUE(Mentions(all, "event 3: missing (the sequence jumps from 2 to 4)")) << all;
+  EXPECT_TRUE(Mentions(all, "event 4: hash does not match the chain")) << all;
+  EXPECT_TRUE(Mentions(all,
+                       "stream index: pilot/Kaelen Voss version 3 points at event 3, which "
+                       "does not exist"))
+      << all;
+  EXPECT_TRUE(Mentions(all, "idempotency key \"import-1\": points at events 1..5")) << all;
+}
+
+TEST(EventLogIntegrityTest, IndexesThatDisagreeWithTheEventsAreReported) {
+  TempDir dir;
+  WriteFiveEvents(dir.path());
+  testing::RawDelete(dir.path(), "streams", StreamIndexKey("pilot/Kaelen Voss", 2));
+  std::string wrong_version;
+  AppendBigEndian64(wrong_version, 9);
+  testing::RawPut(dir.path(), "heads", "pilot/Kaelen Voss", wrong_version);
+  testing::RawPut(dir.path(), "idempotency", "never-used", IdempotencyValue(4, 5));
+
+  auto log = OpenOrDie(dir.path());
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  const std::string all = AllProblems(*report);
+  EXPECT_EQ(report->problems.size(), 3u) << all;
+  EXPECT_TRUE(Mentions(all, "event 2: missing from the index of stream pilot/Kaelen Voss")) << all;
+  EXPECT_TRUE(Mentions(all,
+                       "heads: stream pilot/Kaelen Voss is at version 9 but its last event "
+                       "is version 5"))
+      << all;
+  EXPECT_TRUE(Mentions(all, "idempotency key \"never-used\": points at events 4..5")) << all;
+}
+
+}  // namespace
+}  // namespace kraken
