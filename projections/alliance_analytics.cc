@@ -17,7 +17,17 @@ std::int64_t DayOf(std::int64_t ts_us) {
   return day;
 }
 
-void Count(CorpHeadcount& h, const Row& pilot) {
+// An alt counts as linked when its main is: Discord users own mains, and reach
+// their alts through them.
+bool IsLinked(const Roster& roster, const Row& pilot) {
+  if (!pilot.values[kPilotDiscordId].empty()) return true;
+  const std::string& main = pilot.values[kPilotMain];
+  if (main.empty()) return false;
+  const Row* owner = roster.Find(Table::kPilot, main);
+  return owner != nullptr && !owner->values[kPilotDiscordId].empty();
+}
+
+void Count(CorpHeadcount& h, const Row& pilot, bool linked) {
   ++h.pilots;
   const std::string& clone = pilot.values[kPilotClone];
   if (EqualsIgnoreCase(clone, "Alpha")) {
@@ -27,7 +37,7 @@ void Count(CorpHeadcount& h, const Row& pilot) {
   } else {
     ++h.unknown_clone;
   }
-  if (pilot.values[kPilotDiscordId].empty()) ++h.unlinked;
+  if (!linked) ++h.unlinked;
 }
 
 }  // namespace
@@ -46,9 +56,10 @@ AllianceSummary Summarize(const Roster& roster) {
   }
   for (const Row* pilot : roster.Rows(Table::kPilot)) {
     auto it = bucket_of.find(ToLower(pilot->values[kPilotCorp]));
-    Count(it == bucket_of.end() ? no_corp : summary.corps[it->second], *pilot);
-    Count(summary.total, *pilot);
-    if (pilot->values[kPilotDiscordId].empty()) {
+    const bool linked = IsLinked(roster, *pilot);
+    Count(it == bucket_of.end() ? no_corp : summary.corps[it->second], *pilot, linked);
+    Count(summary.total, *pilot, linked);
+    if (!linked) {
       summary.unlinked_pilots.push_back(pilot->key());
     }
   }

@@ -18,7 +18,7 @@ struct CorpHeadcount {
   std::uint64_t alpha = 0;
   std::uint64_t omega = 0;
   std::uint64_t unknown_clone = 0;
-  std::uint64_t unlinked = 0;  // pilots with no Discord user
+  std::uint64_t unlinked = 0;  // pilots with no Discord user, themselves or through their main
 };
 
 struct AllianceSummary {

@@ -273,8 +273,11 @@ class Planner {
     for (const Row* row : roster_.Rows(header_.table)) {
       if (listed.contains(ToLower(row->key()))) continue;
       if (header_.table == Table::kCorp && HasPilots(row->key())) {
-        Reject(0, row->key(), "ticker", row->key(),
-               "not in the file, but the corp still has pilots; it is kept");
+        // Only a refusal when removal was asked for; otherwise a partial file is normal.
+        if (options_.remove_missing) {
+          Reject(0, row->key(), "ticker", row->key(),
+                 "not in the file, but the corp still has pilots; it is kept");
+        }
         continue;
       }
       plan_.removed.push_back({0, row->key(), {}});

@@ -47,6 +47,19 @@ class SummaryTest : public ::testing::Test {
   std::uint64_t seq_ = 0;
 };
 
+TEST_F(SummaryTest, AnAltCountsAsLinkedThroughItsLinkedMain) {
+  Apply(CorpStream("KRKN"), CorpCreated{});
+  Pilot("Kaelen Voss", "KRKN", "Omega", "111111");
+  Pilot("Voss Hauler", "KRKN", "Alpha", "");
+  Apply(PilotStream("Voss Hauler"), AltLinked{"Kaelen Voss"});
+  Pilot("Lone Alt", "KRKN", "Alpha", "");
+  Pilot("Unlinked Main", "KRKN", "Omega", "");
+  Apply(PilotStream("Lone Alt"), AltLinked{"Unlinked Main"});
+  const AllianceSummary s = Summarize(roster_);
+  EXPECT_EQ(s.total.unlinked, 2u);
+  EXPECT_THAT(s.unlinked_pilots, ElementsAre("Lone Alt", "Unlinked Main"));
+}
+
 TEST_F(SummaryTest, CountsPilotsPerCorpByCloneAndDiscordLink) {
   Apply(CorpStream("KRKN"), CorpCreated{});
   Apply(CorpStream("BLUE"), CorpCreated{});

@@ -77,8 +77,9 @@ std::string PlanText(const ImportPlan& plan, const ImportArgs& args, const std::
   if (!plan.rejected.empty()) {
     out += fmt::format("  reject {} cell(s):\n", plan.rejected.size());
     for (const auto& r : plan.rejected) {
-      out += fmt::format("    line {:<4} {} {}='{}': {}\n", r.line, r.key.empty() ? "(no key)" : r.key,
-                         r.column, r.value, r.reason);
+      out += fmt::format("    {:<9} {} {}='{}': {}\n",
+                         r.line ? fmt::format("line {}", r.line) : "(no line)",
+                         r.key.empty() ? "(no key)" : r.key, r.column, r.value, r.reason);
     }
   }
   out += fmt::format("  unchanged: {} {}\n", plan.unchanged, rows);

@@ -162,8 +162,9 @@ Status PrintReplay(CliContext& ctx, const std::string& until, const std::string&
   KRAKEN_ASSIGN_OR_RETURN(AllianceState state, LoadState(*log, config->schema, options));
   const Roster& roster = state.roster();
   if (!ctx.json) {
-    Print(fmt::format("The roster as of event {} ({} UTC)\n\n", state.seq(),
-                      state.seq() ? ShortTime(roster.ts_us()) : "before the first event"));
+    Print(state.seq() ? fmt::format("The roster as of event {} ({} UTC)\n\n", state.seq(),
+                                    ShortTime(roster.ts_us()))
+                      : std::string("The roster before the first event\n\n"));
   }
   for (Table t : {Table::kCorp, Table::kPilot}) {
     if (!which.empty() && which != TableName(t) && which != std::string(TableName(t)) + "s") continue;

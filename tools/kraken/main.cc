@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   CliContext ctx;
   CLI::App app{"KRAKEN: the EVE Echoes alliance roster, one event log behind Discord and Sheets"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags may follow the subcommand: kraken log --json
   app.add_option("--config", ctx.config_path, "Config file (default: $KRAKEN_CONFIG, ./kraken.toml)");
   app.add_option("--data-dir", ctx.data_dir, "Event log directory (default: $KRAKEN_DATA_DIR, ./data)");
   app.add_option("--actor", ctx.actor_name, "Your name in the log (default: $KRAKEN_ACTOR, the OS user)");
