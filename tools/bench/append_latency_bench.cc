@@ -117,17 +117,19 @@ int Run(int argc, char** argv) {
     for (std::size_t k = 0; k < kStores; ++k) {
       const std::size_t store = (round + k) % kStores;  // each store takes each slot in turn
       for (std::size_t i = 0; i < count; ++i) {
-        const std::int64_t ns =
-            store == 0 ? kraken_append() : store == 1 ? lmdb_append() : sqlite_append();
+        const std::int64_t ns = store == 0   ? kraken_append()
+                                : store == 1 ? lmdb_append()
+                                             : sqlite_append();
         results[store].ms.push_back(Ms(ns));
       }
     }
   }
   const double elapsed_s = static_cast<double>(NowNs() - started) / 1e9;
 
-  fmt::print("append latency ({} durable single appends per store, interleaved in blocks of {}; "
-             "{:.1f} s):\n",
-             n, block, elapsed_s);
+  fmt::print(
+      "append latency ({} durable single appends per store, interleaved in blocks of {}; "
+      "{:.1f} s):\n",
+      n, block, elapsed_s);
   fmt::print("  record: {} bytes (PilotFieldsChanged on a pilot stream, expected version set)\n",
              record.size());
   for (const auto& r : results) {

@@ -158,9 +158,10 @@ int Run(int argc, char** argv) {
   }
   const double elapsed_s = static_cast<double>(NowNs() - started) / 1e9;
 
-  fmt::print("append throughput ({} threads, each its own stream, durable single-event appends: "
-             "kraken {} x {}, SQLite {} x {}; {} runs each, alternating; {:.1f} s):\n",
-             w.threads, w.threads, w.per_thread, ws.threads, ws.per_thread, runs, elapsed_s);
+  fmt::print(
+      "append throughput ({} threads, each its own stream, durable single-event appends: "
+      "kraken {} x {}, SQLite {} x {}; {} runs each, alternating; {:.1f} s):\n",
+      w.threads, w.threads, w.per_thread, ws.threads, ws.per_thread, runs, elapsed_s);
   const double k = Median(kraken), s = Median(sqlite);
   fmt::print("  kraken EventLog (group commit)   median {:>7.0f} events/s  (runs: {})\n", k,
              Runs(kraken));

@@ -23,12 +23,18 @@ std::string FileSystemType(const std::string& dir) {
   struct statfs fs;
   if (statfs(dir.c_str(), &fs) != 0) return "unknown file system";
   switch (fs.f_type) {
-    case EXT4_SUPER_MAGIC: return "ext4";
-    case TMPFS_MAGIC: return "tmpfs: memory, not a disk";
-    case XFS_SUPER_MAGIC: return "xfs";
-    case BTRFS_SUPER_MAGIC: return "btrfs";
-    case OVERLAYFS_SUPER_MAGIC: return "overlayfs";
-    default: return fmt::format("file system 0x{:x}", static_cast<unsigned long>(fs.f_type));
+    case EXT4_SUPER_MAGIC:
+      return "ext4";
+    case TMPFS_MAGIC:
+      return "tmpfs: memory, not a disk";
+    case XFS_SUPER_MAGIC:
+      return "xfs";
+    case BTRFS_SUPER_MAGIC:
+      return "btrfs";
+    case OVERLAYFS_SUPER_MAGIC:
+      return "overlayfs";
+    default:
+      return fmt::format("file system 0x{:x}", static_cast<unsigned long>(fs.f_type));
   }
 }
 
@@ -54,9 +60,8 @@ double Percentile(std::vector<double> samples, double p) {
   if (samples.empty()) return 0;
   // Nearest rank: the smallest sample with at least p% of the samples at or below it.
   const double rank = std::ceil(p / 100.0 * static_cast<double>(samples.size()));
-  const std::size_t index =
-      std::clamp<std::size_t>(static_cast<std::size_t>(std::max(rank, 1.0)) - 1, 0,
-                              samples.size() - 1);
+  const std::size_t index = std::clamp<std::size_t>(
+      static_cast<std::size_t>(std::max(rank, 1.0)) - 1, 0, samples.size() - 1);
   std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index),
                    samples.end());
   return samples[index];

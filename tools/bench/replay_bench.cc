@@ -37,6 +37,9 @@ constexpr char kUsage[] =
     "             already holds exactly --events events (the default: a temp dir, removed)\n"
     "  --quick    --events=100000 --runs=3\n";
 
+// The size the replay target (< 1 s) is set for.
+constexpr std::uint64_t kTargetEvents = 1'000'000;
+
 struct Setup {
   std::size_t events;
   std::size_t pilots;
@@ -83,14 +86,14 @@ AllianceState ReplayFromSqlite(SqliteEventTable& peer, const Schema& schema) {
   EventDecoder decoder;
   std::optional<Error> failed;
   OrDie(peer.Scan([&](std::uint64_t seq, std::string_view record) {
-          auto event = decoder.Decode(record, seq);
-          if (!event.ok()) {
-            failed = event.take_error();
-            return false;
-          }
-          state.Apply(*event);
-          return true;
-        }),
+    auto event = decoder.Decode(record, seq);
+    if (!event.ok()) {
+      failed = event.take_error();
+      return false;
+    }
+    state.Apply(*event);
+    return true;
+  }),
         "reading the SQLite peer");
   if (failed) Die("decoding a SQLite record", failed->message);
   return state;
@@ -112,7 +115,7 @@ int Run(int argc, char** argv) {
   Flags flags(argc, argv, kUsage);
   const bool quick = flags.Has("quick");
   Setup s;
-  s.events = std::max<std::uint64_t>(1, flags.Int("events", quick ? 100'000 : 1'000'000));
+  s.events = std::max<std::uint64_t>(1, flags.Int("events", quick ? 100'000 : kTargetEvents));
   s.pilots = std::max<std::uint64_t>(2, flags.Int("pilots", 2000));
   s.corps = std::max<std::uint64_t>(1, flags.Int("corps", 30));
   s.batch = std::max<std::uint64_t>(1, flags.Int("batch", 1000));
@@ -207,27 +210,34 @@ int Run(int argc, char** argv) {
 
   const double kraken = Median(kraken_s), sqlite = Median(sqlite_s);
   const double startup = Median(startup_s);
-  fmt::print("replay ({} events: {} pilots in {} corps, realistic mix; log {:.0f} MB, "
-             "SQLite peer {:.0f} MB):\n",
-             head, s.pilots, s.corps, static_cast<double>(DirBytes(log_dir)) / 1e6,
-             static_cast<double>(std::filesystem::file_size(peer_path)) / 1e6);
+  fmt::print(
+      "replay ({} events: {} pilots in {} corps, realistic mix; log {:.0f} MB, "
+      "SQLite peer {:.0f} MB):\n",
+      head, s.pilots, s.corps, static_cast<double>(DirBytes(log_dir)) / 1e6,
+      static_cast<double>(std::filesystem::file_size(peer_path)) / 1e6);
   fmt::print("  log {}\n", origin);
   fmt::print("  kraken LoadState, no snapshot      median {:>8}  ({:.0f} events/s)\n",
              FormatMs(kraken * 1e3), static_cast<double>(head) / kraken);
   fmt::print("  SQLite read + same decode + fold   median {:>8}\n", FormatMs(sqlite * 1e3));
   fmt::print("  kraken log.Scan only (no fold)     median {:>8}\n", FormatMs(Median(scan_s) * 1e3));
-  fmt::print("  full replay {:.2f} s (target < 1 s: {})\n", kraken, Met(kraken < 1.0));
+  if (head == kTargetEvents) {
+    fmt::print("  full replay {:.2f} s (target < 1 s: {})\n", kraken, Met(kraken < 1.0));
+  } else {
+    fmt::print("  full replay {:.2f} s (the < 1 s target is for {} events)\n", kraken,
+               kTargetEvents);
+  }
   fmt::print("  ratio kraken/SQLite replay = {:.2f}\n", kraken / sqlite);
-  fmt::print("  snapshot {:.1f} MB; start-up with it: Open + LoadState median {:>8} "
-             "(LoadState alone {}) (target < 100 ms: {})\n",
-             static_cast<double>(kraken_snapshot.size()) / 1e6, FormatMs(startup * 1e3),
-             FormatMs(Median(load_s) * 1e3), Met(startup < 0.1));
+  fmt::print(
+      "  snapshot {:.1f} MB; start-up with it: Open + LoadState median {:>8} "
+      "(LoadState alone {}) (target < 100 ms: {})\n",
+      static_cast<double>(kraken_snapshot.size()) / 1e6, FormatMs(startup * 1e3),
+      FormatMs(Median(load_s) * 1e3), Met(startup < 0.1));
   if (report.snapshot_seq != head) {
     fmt::print("  WARNING: the snapshot was not used (at {}, head {}): {}\n", report.snapshot_seq,
                head, report.snapshot_note);
   }
-  fmt::print("  state: {} pilots, {} corps; SQLite replay gives the same state: {}\n", pilots, corps,
-             kraken_snapshot == sqlite_snapshot ? "yes" : "NO");
+  fmt::print("  state: {} pilots, {} corps; SQLite replay gives the same state: {}\n", pilots,
+             corps, kraken_snapshot == sqlite_snapshot ? "yes" : "NO");
   return kraken_snapshot == sqlite_snapshot ? 0 : 1;
 }
 

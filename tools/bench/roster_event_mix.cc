@@ -12,54 +12,63 @@ namespace {
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
 constexpr std::array<std::string_view, 64> kFirstNames = {
-    "Kaelen", "Ryn",    "Sera",   "Marek",  "Hana",   "Aurelia", "Voss",   "Nyx",
-    "Tavik",  "Lira",   "Dorian", "Elsa",   "Jax",    "Mira",    "Orin",   "Petra",
-    "Quill",  "Rhea",   "Soren",  "Talia",  "Ulric",  "Vanya",   "Wren",   "Xander",
-    "Yara",   "Zeke",   "Ansel",  "Brin",   "Cassia", "Dax",     "Eira",   "Fenn",
-    "Galen",  "Ilse",   "Juno",   "Kiran",  "Leto",   "Maeve",   "Nils",   "Odile",
-    "Pax",    "Rook",   "Saffi",  "Theron", "Ursa",   "Veda",    "Wolfe",  "Ysolde",
-    "Arvid",  "Bex",    "Corin",  "Dagny",  "Emeric", "Freya",   "Gideon", "Hollis",
-    "Ivo",    "Jessa",  "Kestrel", "Lorcan", "Mina",  "Nadir",   "Oona",   "Pike"};
+    "Kaelen", "Ryn",   "Sera",    "Marek",  "Hana",   "Aurelia", "Voss",   "Nyx",
+    "Tavik",  "Lira",  "Dorian",  "Elsa",   "Jax",    "Mira",    "Orin",   "Petra",
+    "Quill",  "Rhea",  "Soren",   "Talia",  "Ulric",  "Vanya",   "Wren",   "Xander",
+    "Yara",   "Zeke",  "Ansel",   "Brin",   "Cassia", "Dax",     "Eira",   "Fenn",
+    "Galen",  "Ilse",  "Juno",    "Kiran",  "Leto",   "Maeve",   "Nils",   "Odile",
+    "Pax",    "Rook",  "Saffi",   "Theron", "Ursa",   "Veda",    "Wolfe",  "Ysolde",
+    "Arvid",  "Bex",   "Corin",   "Dagny",  "Emeric", "Freya",   "Gideon", "Hollis",
+    "Ivo",    "Jessa", "Kestrel", "Lorcan", "Mina",   "Nadir",   "Oona",   "Pike"};
 constexpr std::array<std::string_view, 64> kLastNames = {
-    "Voss",    "Calder",  "Valkan",  "Halden",  "Sato",    "Stark",   "Marlowe", "Drake",
-    "Kessler", "Orlov",   "Achterberg", "Brandt", "Castellan", "Duvall", "Eriksen", "Falk",
-    "Grimaldi", "Holt",   "Ironside", "Jarvik", "Kovac",   "Lindqvist", "Moreau", "Novak",
-    "Okafor",  "Petrov",  "Quade",   "Rask",    "Sorensen", "Thorne", "Ueda",    "Varga",
-    "Wexler",  "Yilmaz",  "Zoric",   "Abbott",  "Bishop",  "Crane",   "Dane",    "Ember",
-    "Frost",   "Gale",    "Hawke",   "Isles",   "Jensen",  "Kray",    "Locke",   "Mace",
-    "North",   "Oakes",   "Pryce",   "Reyes",   "Slate",   "Tarn",    "Umber",   "Vance",
-    "Wilde",   "Yates",   "Zane",    "Ashby",   "Blackwood", "Cole",  "Delacroix", "Everly"};
+    "Voss",     "Calder", "Valkan",     "Halden", "Sato",      "Stark",     "Marlowe",   "Drake",
+    "Kessler",  "Orlov",  "Achterberg", "Brandt", "Castellan", "Duvall",    "Eriksen",   "Falk",
+    "Grimaldi", "Holt",   "Ironside",   "Jarvik", "Kovac",     "Lindqvist", "Moreau",    "Novak",
+    "Okafor",   "Petrov", "Quade",      "Rask",   "Sorensen",  "Thorne",    "Ueda",      "Varga",
+    "Wexler",   "Yilmaz", "Zoric",      "Abbott", "Bishop",    "Crane",     "Dane",      "Ember",
+    "Frost",    "Gale",   "Hawke",      "Isles",  "Jensen",    "Kray",      "Locke",     "Mace",
+    "North",    "Oakes",  "Pryce",      "Reyes",  "Slate",     "Tarn",      "Umber",     "Vance",
+    "Wilde",    "Yates",  "Zane",       "Ashby",  "Blackwood", "Cole",      "Delacroix", "Everly"};
 constexpr std::array<std::string_view, 30> kTickers = {
-    "KRKN",  "BLKWT", "EXHAL", "RDSUN", "VOIDW", "NRTH",  "SHRD",  "TIDE",  "GRAVX", "ORCA",
-    "ABYSS", "CORAL", "DRFT",  "EBBN",  "FTHM",  "GYRE",  "HULL",  "INKD",  "JTSM",  "KELP",
-    "LNTRN", "MAELS", "NAUT",  "OCEAN", "PRSR",  "QUAY",  "REEF",  "SALT",  "TRNCH", "UNDRT"};
-constexpr std::array<std::string_view, 12> kCorpWords = {
-    "Deep", "Tide", "Void", "Iron", "Abyssal", "Northern", "Crimson", "Silent",
-    "Harbor", "Drift", "Storm", "Coral"};
-constexpr std::array<std::string_view, 8> kCorpKinds = {
-    "Industries", "Vanguard", "Collective", "Logistics", "Syndicate", "Mining Co.",
-    "Fleet", "Holdings"};
-constexpr std::array<std::string_view, 14> kTimezones = {
-    "UTC",   "UTC+1",          "UTC+2",         "UTC-5",          "UTC-8",
-    "UTC+8", "UTC+10",         "Europe/Berlin", "Europe/London",  "America/New_York",
-    "America/Los_Angeles", "Asia/Shanghai", "Australia/Sydney", "Europe/Moscow"};
-constexpr std::array<std::string_view, 16> kNotes = {
-    "alliance executor; FC",
-    "logi FC",
-    "hauling alt",
-    "on a break until January",
-    "miner, Omega since launch",
-    "recruited via Discord; trial member",
-    "scout alt, keep in Jita",
-    "capital pilot (dread), available weekends",
-    "PvE only",
-    "CEO alt",
-    "returning player; needs SRP info",
-    "timezone coverage for AU fleets",
-    "industry: T2 ships and modules",
-    "do not invite to ops channel before vetting",
-    "backup FC, speaks German and English",
-    "salvage and exploration"};
+    "KRKN",  "BLKWT", "EXHAL", "RDSUN", "VOIDW", "NRTH", "SHRD", "TIDE", "GRAVX", "ORCA",
+    "ABYSS", "CORAL", "DRFT",  "EBBN",  "FTHM",  "GYRE", "HULL", "INKD", "JTSM",  "KELP",
+    "LNTRN", "MAELS", "NAUT",  "OCEAN", "PRSR",  "QUAY", "REEF", "SALT", "TRNCH", "UNDRT"};
+constexpr std::array<std::string_view, 12> kCorpWords = {"Deep",    "Tide",     "Void",    "Iron",
+                                                         "Abyssal", "Northern", "Crimson", "Silent",
+                                                         "Harbor",  "Drift",    "Storm",   "Coral"};
+constexpr std::array<std::string_view, 8> kCorpKinds = {"Industries", "Vanguard",  "Collective",
+                                                        "Logistics",  "Syndicate", "Mining Co.",
+                                                        "Fleet",      "Holdings"};
+constexpr std::array<std::string_view, 14> kTimezones = {"UTC",
+                                                         "UTC+1",
+                                                         "UTC+2",
+                                                         "UTC-5",
+                                                         "UTC-8",
+                                                         "UTC+8",
+                                                         "UTC+10",
+                                                         "Europe/Berlin",
+                                                         "Europe/London",
+                                                         "America/New_York",
+                                                         "America/Los_Angeles",
+                                                         "Asia/Shanghai",
+                                                         "Australia/Sydney",
+                                                         "Europe/Moscow"};
+constexpr std::array<std::string_view, 16> kNotes = {"alliance executor; FC",
+                                                     "logi FC",
+                                                     "hauling alt",
+                                                     "on a break until January",
+                                                     "miner, Omega since launch",
+                                                     "recruited via Discord; trial member",
+                                                     "scout alt, keep in Jita",
+                                                     "capital pilot (dread), available weekends",
+                                                     "PvE only",
+                                                     "CEO alt",
+                                                     "returning player; needs SRP info",
+                                                     "timezone coverage for AU fleets",
+                                                     "industry: T2 ships and modules",
+                                                     "do not invite to ops channel before vetting",
+                                                     "backup FC, speaks German and English",
+                                                     "salvage and exploration"};
 constexpr std::array<std::string_view, 4> kAdmins = {"ann", "kaelen", "ops-bot", "hana"};
 constexpr std::array<std::string_view, 4> kLeaveReasons = {
     "moved to another alliance", "inactive for 90 days", "quit the game", "kicked: AWOL"};
@@ -169,9 +178,10 @@ Event RosterEventMix::CreateCorp(std::size_t corp) {
   event.source = Source::kCli;
   event.actor = "ann";
   CorpCreated created;
-  created.fields["name"] = fmt::format("{} {} {}", kCorpWords[corp % kCorpWords.size()],
-                                       kCorpWords[(corp / kCorpWords.size() + 3) % kCorpWords.size()],
-                                       kCorpKinds[corp % kCorpKinds.size()]);
+  created.fields["name"] =
+      fmt::format("{} {} {}", kCorpWords[corp % kCorpWords.size()],
+                  kCorpWords[(corp / kCorpWords.size() + 3) % kCorpWords.size()],
+                  kCorpKinds[corp % kCorpKinds.size()]);
   created.fields["status"] = Chance(850) ? "member" : "blue";
   event.payload = std::move(created);
   return event;

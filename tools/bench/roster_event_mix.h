@@ -65,10 +65,10 @@ class RosterEventMix {
   std::size_t next_corp_ = 0;
   std::size_t next_pilot_ = 0;
   std::uint64_t sync_cycle_ = 0;
-  std::vector<std::size_t> live_;         // pilots in the alliance
-  std::vector<std::size_t> live_index_;   // pilot -> position in live_, or npos
-  std::vector<std::size_t> departed_;     // pilots who left and may come back
-  std::vector<std::size_t> main_of_;      // pilot -> its main, or npos
+  std::vector<std::size_t> live_;        // pilots in the alliance
+  std::vector<std::size_t> live_index_;  // pilot -> position in live_, or npos
+  std::vector<std::size_t> departed_;    // pilots who left and may come back
+  std::vector<std::size_t> main_of_;     // pilot -> its main, or npos
 };
 
 }  // namespace kraken::bench

@@ -28,6 +28,8 @@ for arg in "$@"; do
   esac
 done
 [ ${#chosen[@]} -eq 0 ] && chosen=("${all[@]}")
+made_tmp_dir=false
+[ -d "$tmp_dir" ] || made_tmp_dir=true
 
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
@@ -48,9 +50,11 @@ for bench in "${chosen[@]}"; do
     failed+=("$bench (exit status ${PIPESTATUS[0]})")
   fi
 done
-rmdir "$tmp_dir" 2>/dev/null || true
+# Each bench removes its own data; remove the directory too if this run made it.
+if $made_tmp_dir; then rmdir "$tmp_dir" 2>/dev/null || true; fi
 
-printf '\n\033[1m==> summary (%d s, %s)\033[0m\n' "$((SECONDS - started))" "$(date -u +%Y-%m-%dT%H:%MZ)"
+printf '\n\033[1m==> summary (%d s, %s)\033[0m\n' "$((SECONDS - started))" \
+  "$(date -u +%Y-%m-%dT%H:%MZ)"
 for bench in "${chosen[@]}"; do
   [ -f "$log_dir/$bench.out" ] || continue
   grep -E 'median|ratio|target' "$log_dir/$bench.out" | sed "s/^ */$bench: /" || true

@@ -7,8 +7,8 @@ namespace kraken::bench {
 namespace {
 
 Error SqliteError(sqlite3* db, std::string_view doing) {
-  return MakeError(ErrorCode::kIo, fmt::format("sqlite: {}: {}", doing,
-                                               db ? sqlite3_errmsg(db) : "out of memory"));
+  return MakeError(ErrorCode::kIo,
+                   fmt::format("sqlite: {}: {}", doing, db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 bool Busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
@@ -129,7 +129,8 @@ Status SqliteEventTable::Scan(
     const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(select, 0));
     const void* data = sqlite3_column_blob(select, 1);
     const int size = sqlite3_column_bytes(select, 1);
-    if (!fn(seq, std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size)))) {
+    if (!fn(seq,
+            std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size)))) {
       rc = SQLITE_DONE;
       break;
     }
