@@ -82,6 +82,12 @@ class Planner {
 
   ImportPlan Run() {
     ReadKeys();
+    for (const FileRow& row : rows_) listed_.insert(ToLower(row.key));
+    // Keys the file names but rejected still count as listed: never remove a row
+    // because its line in the file had a typo in the key.
+    for (const auto& rejection : plan_.rejected) {
+      if (!rejection.key.empty()) listed_.insert(ToLower(rejection.key));
+    }
     for (FileRow& row : rows_) ReadCells(row);
     for (FileRow& row : rows_) PlanRow(row);
     PlanRemovals();
@@ -201,6 +207,10 @@ class Planner {
     std::string reason;
     if (EqualsIgnoreCase(main, row.key)) {
       reason = "a pilot cannot be its own alt";
+    } else if (options_.remove_missing && !listed_.contains(ToLower(main))) {
+      reason = fmt::format("'{}' is not in the file, so --remove-missing removes it; list it or "
+                           "pick another main",
+                           main);
     } else if (std::string upper = FinalMain(main); !upper.empty()) {
       reason = fmt::format("'{}' is itself an alt of '{}'; use '{}' as main", main, upper, upper);
     } else if (row.existing && !roster_.AltsOf(row.key).empty() &&
@@ -262,16 +272,9 @@ class Planner {
   }
 
   void PlanRemovals() {
-    std::set<std::string> listed;
-    for (const FileRow& row : rows_) listed.insert(ToLower(row.key));
-    // Keys the file names but rejected still count as listed: never remove a row
-    // because its line in the file had a typo in the key.
-    for (const auto& rejection : plan_.rejected) {
-      if (!rejection.key.empty()) listed.insert(ToLower(rejection.key));
-    }
     std::set<std::string> removed;
     for (const Row* row : roster_.Rows(header_.table)) {
-      if (listed.contains(ToLower(row->key()))) continue;
+      if (listed_.contains(ToLower(row->key()))) continue;
       if (header_.table == Table::kCorp && HasPilots(row->key())) {
         // Only a refusal when removal was asked for; otherwise a partial file is normal.
         if (options_.remove_missing) {
@@ -326,6 +329,7 @@ class Planner {
   std::vector<FileRow> rows_;
   std::vector<std::size_t> row_index_;  // csv row of each rows_ entry
   std::unordered_map<std::string, std::string> new_keys_;  // lower -> as typed
+  std::set<std::string> listed_;  // keys the file names, lower case
   ImportPlan plan_;
 };
 

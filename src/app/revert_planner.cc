@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace kraken {
@@ -30,8 +32,9 @@ Status CheckRevertible(const Event& e) {
   if (std::holds_alternative<ConflictDetected>(e.payload) ||
       std::holds_alternative<ConflictResolved>(e.payload)) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("event {} is a conflict record; resolve conflicts with `kraken "
-                                 "conflicts` instead",
+                     fmt::format("event {} is a conflict record, which changed nothing itself; "
+                                 "revert the change that carried the value instead, or set the "
+                                 "value with `kraken pilot set` or `kraken corp set`",
                                  e.seq));
   }
   return Ok{};
@@ -55,10 +58,24 @@ std::vector<std::string> ColumnsSetBy(const Event& e) {
   return out;
 }
 
+// One row a revert touches: as it is now, and as it would be had the reverted
+// events never happened.
+struct AffectedRow {
+  Table table = Table::kPilot;
+  std::string key;                  // the stored spelling if the row exists
+  std::string stream;
+  const Row* current = nullptr;     // null: the row does not exist now
+  std::optional<Row> target;        // nullopt: it would not exist
+  std::vector<const Event*> reverted;
+  std::map<std::string, std::uint64_t> last_set;  // column -> last non-reverted event setting it
+};
+
 class RevertBuilder {
  public:
-  RevertBuilder(const AllianceState& state, Plan& plan)
-      : state_(state), schema_(state.roster().schema()), plan_(plan) {}
+  RevertBuilder(const AllianceState& state, Plan& plan, const std::vector<AffectedRow>& rows)
+      : state_(state), schema_(state.roster().schema()), plan_(plan) {
+    for (const AffectedRow& row : rows) affected_.emplace(Id(row.table, row.key), &row);
+  }
 
   void Expect(const std::string& stream) {
     plan_.expected_versions.emplace(stream, state_.versions().Get(stream));
@@ -70,60 +87,84 @@ class RevertBuilder {
   }
   std::size_t compensations() const { return compensations_; }
 
-  // Emits events that turn `current` into `target` (either may be null).
-  Status Compensate(Table table, const std::string& key, const Row* current, const Row* target,
-                    std::vector<std::string>& notes) {
-    const std::string stream = table == Table::kPilot ? PilotStream(key) : CorpStream(key);
+  // Emits events that turn the row as it is into the row as it would be. References
+  // are checked against the tables as the whole revert leaves them, so a main or a
+  // CEO the same revert brings back is linked again.
+  Status Compensate(const AffectedRow& row, std::vector<std::string>& notes) {
+    const Row* current = row.current;
+    const Row* target = row.target ? &*row.target : nullptr;
     if (current == nullptr && target == nullptr) return Ok{};
-    if (target == nullptr) return RemoveRow(table, stream, *current, notes);
-    const auto& columns = schema_.columns(table);
+    if (target == nullptr) return RemoveRow(row.table, row.stream, *current, notes);
+    const auto& columns = schema_.columns(row.table);
     Fields plain;
     for (std::size_t i = 1; i < columns.size(); ++i) {
-      const std::string& want = target->values[i];
-      const std::string& have = current ? current->values[i] : std::string();
-      if (want == have && current != nullptr) continue;
-      if (want.empty() && current == nullptr) continue;
-      if (table == Table::kPilot && (i == kPilotDiscordId || i == kPilotMain)) continue;
+      if (row.table == Table::kPilot && (i == kPilotDiscordId || i == kPilotMain)) continue;
+      const std::string have = current ? current->values[i] : std::string();
+      std::string want = target->values[i];
       if (!want.empty() && !ReferenceExists(columns[i], want)) {
-        notes.push_back(fmt::format("{} {}: {} '{}' no longer exists; left as is", TableName(table),
-                                    key, columns[i].name, want));
-        continue;
+        const bool keep = !have.empty() && ReferenceExists(columns[i], have);
+        notes.push_back(fmt::format("{} {}: {} '{}' no longer exists; {}", TableName(row.table),
+                                    row.key, columns[i].name, want,
+                                    keep ? "left as is" : "left empty"));
+        want = keep ? have : std::string();
       }
-      plain.emplace(columns[i].name, want);
+      if (want != have) plain.emplace(columns[i].name, std::move(want));
     }
     if (current == nullptr) {
-      Add(stream, table == Table::kPilot ? Payload(PilotRegistered{plain}) : Payload(CorpCreated{plain}));
+      Add(row.stream, row.table == Table::kPilot ? Payload(PilotRegistered{plain})
+                                                 : Payload(CorpCreated{plain}));
     } else if (!plain.empty()) {
-      Add(stream, table == Table::kPilot ? Payload(PilotFieldsChanged{plain}) : Payload(CorpChanged{plain}));
+      Add(row.stream, row.table == Table::kPilot ? Payload(PilotFieldsChanged{plain})
+                                                 : Payload(CorpChanged{plain}));
     }
-    if (table != Table::kPilot) return Ok{};
+    if (row.table != Table::kPilot) return Ok{};
     const std::string have_id = current ? current->values[kPilotDiscordId] : "";
     if (target->values[kPilotDiscordId] != have_id) {
-      Add(stream, PilotLinkedToDiscord{target->values[kPilotDiscordId]});
+      Add(row.stream, PilotLinkedToDiscord{target->values[kPilotDiscordId]});
     }
     const std::string have_main = current ? current->values[kPilotMain] : "";
-    const std::string& want_main = target->values[kPilotMain];
-    if (want_main != have_main) {
-      const Row* main = state_.roster().Find(Table::kPilot, want_main);
-      if (want_main.empty()) {
-        Add(stream, AltUnlinked{have_main});
-      } else if (main == nullptr || !main->values[kPilotMain].empty()) {
-        notes.push_back(fmt::format("pilot {}: main '{}' is gone or is an alt now; left as is",
-                                    key, want_main));
+    std::string want_main = target->values[kPilotMain];
+    if (!want_main.empty()) {
+      if (const Row* main = After(Table::kPilot, want_main); IsMain(main)) {
+        want_main = main->key();
       } else {
-        Add(stream, AltLinked{main->key()});
+        const bool keep = !have_main.empty() && IsMain(After(Table::kPilot, have_main));
+        notes.push_back(fmt::format("pilot {}: main '{}' is gone or is an alt now; {}", row.key,
+                                    want_main, keep ? "left as is" : "unlinked"));
+        want_main = keep ? have_main : std::string();
       }
+    }
+    if (want_main != have_main) {
+      Add(row.stream, want_main.empty() ? Payload(AltUnlinked{have_main})
+                                        : Payload(AltLinked{want_main}));
     }
     return Ok{};
   }
 
  private:
+  using RowId = std::pair<Table, std::string>;  // the key in lower case
+  static RowId Id(Table table, std::string_view key) { return {table, ToLower(key)}; }
+
+  bool Affected(Table table, std::string_view key) const {
+    return affected_.contains(Id(table, key));
+  }
+  // The row as it will be once the whole revert is applied.
+  const Row* After(Table table, std::string_view key) const {
+    auto it = affected_.find(Id(table, key));
+    if (it == affected_.end()) return state_.roster().Find(table, key);
+    return it->second->target ? &*it->second->target : nullptr;
+  }
+  static bool IsMain(const Row* pilot) {
+    return pilot != nullptr && pilot->values[kPilotMain].empty();
+  }
   bool ReferenceExists(const Column& column, const std::string& value) const {
-    if (column.type == ColumnType::kCorpRef) return state_.roster().Find(Table::kCorp, value) != nullptr;
-    if (column.type == ColumnType::kPilotRef) return state_.roster().Find(Table::kPilot, value) != nullptr;
+    if (column.type == ColumnType::kCorpRef) return After(Table::kCorp, value) != nullptr;
+    if (column.type == ColumnType::kPilotRef) return After(Table::kPilot, value) != nullptr;
     return true;
   }
 
+  // Rows the revert touches itself are left to their own compensation, which
+  // knows what they should become; only the others are unlinked here.
   Status RemoveRow(Table table, const std::string& stream, const Row& current,
                    std::vector<std::string>& notes) {
     if (table == Table::kCorp) {
@@ -139,11 +180,12 @@ class RevertBuilder {
       return Ok{};
     }
     for (const Row* alt : state_.roster().AltsOf(current.key())) {
+      if (Affected(Table::kPilot, alt->key())) continue;
       Add(PilotStream(alt->key()), AltUnlinked{current.key()});
       notes.push_back(fmt::format("unlinked alt {}", alt->key()));
     }
     for (const Row* corp : state_.roster().Rows(Table::kCorp)) {
-      if (corp->values[kCorpCeo] != current.key()) continue;
+      if (corp->values[kCorpCeo] != current.key() || Affected(Table::kCorp, corp->key())) continue;
       Add(CorpStream(corp->key()), CorpChanged{Fields{{"ceo", ""}}});
       notes.push_back(fmt::format("cleared as CEO of {}", corp->key()));
     }
@@ -154,6 +196,7 @@ class RevertBuilder {
   const AllianceState& state_;
   const Schema& schema_;
   Plan& plan_;
+  std::map<RowId, const AffectedRow*> affected_;
   std::size_t compensations_ = 0;
 };
 
@@ -184,7 +227,14 @@ Result<std::vector<Event>> RevertTargets(const EventLog& log, std::uint64_t seq)
 std::string RevertKey(const std::vector<Event>& targets) {
   std::vector<std::uint64_t> seqs;
   for (const Event& e : targets) seqs.push_back(e.seq);
-  return fmt::format("revert:{}", fmt::join(seqs, ","));
+  std::string listed = fmt::format("revert:{}", fmt::join(seqs, ","));
+  // The log takes idempotency keys of up to 511 bytes (docs/log-layout.md). Keys
+  // that fit keep the form every earlier revert was recorded with; a large batch
+  // is named by its range, its size and a digest of its sequences instead.
+  if (listed.size() <= 511 || seqs.empty()) return listed;
+  std::uint64_t digest = 1469598103934665603ULL;  // FNV-1a over the decimal list
+  for (unsigned char c : listed) digest = (digest ^ c) * 1099511628211ULL;
+  return fmt::format("revert:{}-{}:{}:{:016x}", seqs.front(), seqs.back(), seqs.size(), digest);
 }
 
 Result<Plan> PlanRevert(const AllianceState& state, const EventLog& log,
@@ -199,33 +249,46 @@ Result<Plan> PlanRevert(const AllianceState& state, const EventLog& log,
     reverted.insert(e.seq);
     if (!IsMarker(e)) by_stream[e.stream].push_back(&e);
   }
-  Plan plan;
-  RevertBuilder builder(state, plan);
-  std::vector<std::string> notes;
+  // Each affected row as it is, and as if the reverted events had never happened.
   const Schema& schema = state.roster().schema();
-  for (const auto& [stream, events] : by_stream) {
+  std::vector<AffectedRow> rows;
+  rows.reserve(by_stream.size());
+  for (auto& [stream, events] : by_stream) {
     const auto [kind, key] = SplitStream(stream);
-    const Table table = kind == "corp" ? Table::kCorp : Table::kPilot;
+    AffectedRow row;
+    row.table = kind == "corp" ? Table::kCorp : Table::kPilot;
+    row.stream = stream;
+    row.reverted = std::move(events);
     KRAKEN_ASSIGN_OR_RETURN(std::vector<Event> history, log.ReadStream(stream));
-    // The row as if the reverted events had never happened, and as it is.
-    Roster without(schema), with(schema);
-    std::map<std::string, std::uint64_t> last_set;
+    Roster without(schema);
     for (const Event& e : history) {
       if (e.seq > state.seq()) break;
-      with.Apply(e);
       if (reverted.contains(e.seq)) continue;
       without.Apply(e);
-      for (const auto& column : ColumnsSetBy(e)) last_set[column] = e.seq;
+      for (const auto& column : ColumnsSetBy(e)) row.last_set[column] = e.seq;
     }
-    const Row* current = state.roster().Find(table, key);
-    KRAKEN_RETURN_IF_ERROR(builder.Compensate(table, std::string(current ? current->key() : key),
-                                              current, without.Find(table, key), notes));
-    for (const Event* e : events) {
+    row.current = state.roster().Find(row.table, key);
+    row.key = row.current ? row.current->key() : std::string(key);
+    if (const Row* target = without.Find(row.table, key)) row.target = *target;
+    rows.push_back(std::move(row));
+  }
+
+  // Rows that come back first, so the events after them may refer to them.
+  std::stable_partition(rows.begin(), rows.end(), [](const AffectedRow& r) {
+    return r.current == nullptr && r.target.has_value();
+  });
+  Plan plan;
+  RevertBuilder builder(state, plan, rows);
+  std::vector<std::string> notes;
+  for (const AffectedRow& row : rows) {
+    KRAKEN_RETURN_IF_ERROR(builder.Compensate(row, notes));
+    if (!row.target) continue;  // a removed row keeps no later change to name
+    for (const Event* e : row.reverted) {
       for (const auto& column : ColumnsSetBy(*e)) {
-        auto later = last_set.find(column);
-        if (later != last_set.end() && later->second > e->seq) {
-          notes.push_back(fmt::format("{} {}: kept, changed again later by event {}", key, column,
-                                      later->second));
+        auto later = row.last_set.find(column);
+        if (later != row.last_set.end() && later->second > e->seq) {
+          notes.push_back(fmt::format("{} {}: kept, changed again later by event {}", row.key,
+                                      column, later->second));
         }
       }
     }

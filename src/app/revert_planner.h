@@ -28,7 +28,9 @@ Result<std::vector<Event>> BatchEvents(const EventLog& log, std::string_view bat
 Result<Plan> PlanRevert(const AllianceState& state, const EventLog& log,
                         const std::vector<Event>& targets);
 
-// The idempotency key that makes reverting the same targets twice a no-op.
+// The idempotency key that makes reverting the same targets twice a no-op:
+// "revert:8,9,10", or for a batch too large to list within the log's key limit,
+// "revert:<first>-<last>:<count>:<digest>".
 std::string RevertKey(const std::vector<Event>& targets);
 
 }  // namespace kraken

@@ -192,6 +192,17 @@ Result<CommandResult> RosterService::Execute(
   }
   Error last_conflict;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    // A first attempt runs beside this process's other commands, so they share one
+    // commit. A retry runs alone: otherwise a busy thread could win every round and
+    // this command would fail although nothing is wrong with it. Alone, only
+    // another process can still move a stream under it.
+    std::shared_lock<std::shared_mutex> beside(commands_mu_, std::defer_lock);
+    std::unique_lock<std::shared_mutex> alone(commands_mu_, std::defer_lock);
+    if (attempt == 0) {
+      beside.lock();
+    } else {
+      alone.lock();
+    }
     KRAKEN_RETURN_IF_ERROR(CatchUp());
     Result<Plan> plan = [&] {
       std::shared_lock lock(mu_);
@@ -344,12 +355,23 @@ Result<CommandResult> RosterService::RegisterPilot(const Actor& actor, std::stri
         if (split.discord_id && !split.discord_id->empty()) {
           KRAKEN_ASSIGN_OR_RETURN(std::string id,
                                   schema_.Normalize(Table::kPilot, "discord_id", *split.discord_id));
+          if (!actor.admin && id != actor.id) {
+            return MakeError(ErrorCode::kPermissionDenied,
+                             "you may only register pilots linked to your own Discord account");
+          }
           plan.events.push_back(NewEvent(stream, PilotLinkedToDiscord{id}));
           plan.summary += fmt::format(", linked to Discord user {}", id);
         }
         if (split.main && !split.main->empty()) {
           const Row* main = state.roster().Find(Table::kPilot, *split.main);
           if (main == nullptr) return NotFound(state, Table::kPilot, *split.main);
+          // An alt belongs to its main's owner: registering one for someone else's main
+          // would edit their pilots (and keep that main from ever becoming an alt).
+          if (!actor.admin && !OwnsPilot(state, actor, *main)) {
+            return MakeError(ErrorCode::kPermissionDenied,
+                             fmt::format("you may only register alts of your own pilots, not of '{}'",
+                                         main->key()));
+          }
           if (!Value(*main, kPilotMain).empty()) {
             return MakeError(ErrorCode::kInvalidArgument,
                              fmt::format("'{}' is itself an alt of '{}'; use '{}' as main",

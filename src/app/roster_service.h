@@ -7,7 +7,9 @@
 // Thread-safe. Commands validate against the tables as of some sequence and
 // append with the stream versions of that sequence; if another thread or process
 // changed one of those streams meanwhile, the command catches up and is
-// validated again (a few times at most) instead of overwriting the change.
+// validated again instead of overwriting the change. Concurrent commands share
+// one commit; a command validated again runs alone in this process, so only
+// other processes can keep it from succeeding (kConflict after a few attempts).
 
 #include <cstdint>
 #include <functional>
@@ -107,7 +109,9 @@ class RosterService {
 
   EventLog& log_;
   const Schema& schema_;
-  std::shared_mutex mu_;
+  std::shared_mutex mu_;  // guards state_
+  // Shared by first attempts of commands, exclusive for retries (see Execute).
+  std::shared_mutex commands_mu_;
   AllianceState state_;
 };
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -193,6 +194,15 @@ Status RunRevert(CliContext& ctx, std::uint64_t seq, const std::string& batch) {
 }
 
 Status RunVerify(CliContext& ctx) {
+  // Opening would create an empty log, which verifies fine: a mistyped backup
+  // directory must not pass for a good one.
+  KRAKEN_ASSIGN_OR_RETURN(const Config* config, ctx.config());
+  if (!std::filesystem::exists(std::filesystem::path(config->data_dir) / "data.mdb")) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("there is no event log in {} (no data.mdb); check --data-dir or "
+                                 "KRAKEN_DATA_DIR",
+                                 config->data_dir));
+  }
   KRAKEN_ASSIGN_OR_RETURN(EventLog * log, ctx.log());
   KRAKEN_ASSIGN_OR_RETURN(VerifyReport report, log->Verify(ctx.Progress("verifying")));
   if (ctx.json) {

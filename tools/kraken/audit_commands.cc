@@ -152,8 +152,20 @@ Result<ReplayLimit> ParseUntil(const std::string& until) {
   return limit;
 }
 
+// The tables `--table` names: both when it is empty.
+Result<std::vector<Table>> ParseReplayTables(const std::string& which) {
+  if (which.empty()) return std::vector<Table>{Table::kCorp, Table::kPilot};
+  for (Table t : {Table::kCorp, Table::kPilot}) {
+    if (which == TableName(t) || which == std::string(TableName(t)) + "s") {
+      return std::vector<Table>{t};
+    }
+  }
+  return Usage(fmt::format("--table {}: use pilots or corps", which));
+}
+
 Status PrintReplay(CliContext& ctx, const std::string& until, const std::string& which) {
   KRAKEN_ASSIGN_OR_RETURN(const ReplayLimit limit, ParseUntil(until));
+  KRAKEN_ASSIGN_OR_RETURN(const std::vector<Table> tables, ParseReplayTables(which));
   KRAKEN_ASSIGN_OR_RETURN(EventLog * log, ctx.log());
   KRAKEN_ASSIGN_OR_RETURN(const Config* config, ctx.config());
   LoadOptions options;
@@ -166,8 +178,14 @@ Status PrintReplay(CliContext& ctx, const std::string& until, const std::string&
                                     ShortTime(roster.ts_us()))
                       : std::string("The roster before the first event\n\n"));
   }
-  for (Table t : {Table::kCorp, Table::kPilot}) {
-    if (!which.empty() && which != TableName(t) && which != std::string(TableName(t)) + "s") continue;
+  if (ctx.json && tables.size() > 1) {
+    // One JSON document, so a script can parse the output as a whole.
+    Print(fmt::format("{{\"seq\":{},\"corps\":{},\"pilots\":{}}}\n", state.seq(),
+                      RowsJson(roster.schema(), Table::kCorp, roster.Rows(Table::kCorp)),
+                      RowsJson(roster.schema(), Table::kPilot, roster.Rows(Table::kPilot))));
+    return Ok{};
+  }
+  for (Table t : tables) {
     const auto rows = roster.Rows(t);
     Print(ctx.json ? RowsJson(roster.schema(), t, rows) : RowsText(roster.schema(), t, rows) + "\n");
   }
