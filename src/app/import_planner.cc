@@ -242,6 +242,11 @@ class Planner {
       }
       rp.changes.push_back({name, before, value});
     }
+    // A new corp is a member unless the file says otherwise, as with `kraken corp add`.
+    if (!row.existing && table == Table::kCorp && !row.values.contains("status")) {
+      plain.emplace("status", "member");
+      rp.changes.push_back({"status", "", "member"});
+    }
     if (!row.existing) {
       Expect(stream);
       plan_.events.push_back(NewEvent(

@@ -221,6 +221,8 @@ Result<std::vector<Event>> BatchEvents(const EventLog& log, std::string_view bat
 Result<std::vector<Event>> RevertTargets(const EventLog& log, std::uint64_t seq) {
   KRAKEN_ASSIGN_OR_RETURN(Event e, log.Get(seq));
   if (IsMarker(e)) return BatchEvents(log, std::get<ImportBatchCommitted>(e.payload).batch_id);
+  // One command's batch (a leave with its alt unlinks) is undone as a whole.
+  if (e.correlation_id.starts_with(kCommandBatchPrefix)) return BatchEvents(log, e.correlation_id);
   return std::vector<Event>{std::move(e)};
 }
 

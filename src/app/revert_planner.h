@@ -16,8 +16,9 @@
 
 namespace kraken {
 
-// The events to revert for `kraken revert SEQ`: that one event, or the whole
-// batch if it is an ImportBatchCommitted marker.
+// The events to revert for `kraken revert SEQ`: that one event; or the whole
+// batch if it is an ImportBatchCommitted marker, or part of one command's batch
+// (correlation id "cmd-…", e.g. a leave that also unlinked alts).
 Result<std::vector<Event>> RevertTargets(const EventLog& log, std::uint64_t seq);
 // All events of the batch with correlation id `batch_id`. kNotFound if none.
 Result<std::vector<Event>> BatchEvents(const EventLog& log, std::string_view batch_id);

@@ -4,15 +4,22 @@
 #include <fmt/ranges.h>
 
 #include <mutex>
+#include <random>
 
 #include "src/app/state_loader.h"
 
 namespace kraken {
 namespace {
 
-// A snapshot is refreshed at open when more than this many events had to be folded.
+// A snapshot is refreshed at open when more than this many events had to be folded,
+// or at once when the stored one could not be used (another schema, damaged).
 constexpr std::uint64_t kSnapshotAfterEvents = 20'000;
 constexpr int kMaxAttempts = 5;
+
+std::uint64_t RandomId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
 
 Event NewEvent(std::string stream, Payload payload) {
   Event e;
@@ -152,8 +159,9 @@ Result<std::unique_ptr<RosterService>> RosterService::Open(EventLog& log, const 
                                                            const LoadOptions& options) {
   LoadReport report;
   KRAKEN_ASSIGN_OR_RETURN(AllianceState state, LoadState(log, schema, options, &report));
-  const bool refresh = report.events_folded > kSnapshotAfterEvents && !options.limit.until_seq &&
-                       !options.limit.until_ts_us;
+  const bool stale = !report.snapshot_note.empty() || report.events_folded > kSnapshotAfterEvents;
+  const bool refresh = stale && options.use_snapshot && report.events_folded > 0 &&
+                       !options.limit.until_seq && !options.limit.until_ts_us;
   if (refresh) KRAKEN_RETURN_IF_ERROR(kraken::SaveSnapshot(log, state));
   return std::unique_ptr<RosterService>(new RosterService(log, schema, std::move(state)));
 }
@@ -217,10 +225,14 @@ Result<CommandResult> RosterService::Execute(
     request.events = std::move(plan->events);
     request.expected_versions = std::move(plan->expected_versions);
     request.idempotency_key = options.idempotency_key;
+    const std::string correlation =
+        !options.correlation_id.empty() || request.events.size() < 2
+            ? options.correlation_id
+            : fmt::format("{}{:016x}", kCommandBatchPrefix, RandomId());
     for (Event& e : request.events) {
       e.source = actor.source;
       e.actor = actor.id;
-      e.correlation_id = options.correlation_id;
+      e.correlation_id = correlation;
     }
     auto appended = log_.Append(request);
     if (!appended.ok() && appended.error().code == ErrorCode::kConflict) {

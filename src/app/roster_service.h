@@ -36,9 +36,13 @@ struct Actor {
   bool admin = false;
 };
 
+// The correlation id of a command whose events form a batch of several (a leave
+// that also unlinks alts), so that the batch can be reverted as a whole.
+inline constexpr std::string_view kCommandBatchPrefix = "cmd-";
+
 struct CommandOptions {
   std::string idempotency_key;  // e.g. the Discord interaction id
-  std::string correlation_id;
+  std::string correlation_id;  // empty: "cmd-<random>" for batches of several events
 };
 
 // What a command did, in words and in events.

@@ -229,6 +229,20 @@ TEST_F(ImportApplyTest, RevertingALeaveBringsThePilotBackAsTheyWere) {
   EXPECT_EQ(DumpTables(service()), before);
 }
 
+TEST_F(ImportApplyTest, RevertingAMainsLeaveRelinksItsAltsAndRestoresItAsCeo) {
+  const auto before = DumpTables(service());
+  auto left = service().PilotLeave(Admin(), "Kaelen Voss", "went on a break");
+  ASSERT_TRUE(left.ok()) << left.error().message;
+  ASSERT_GT(left->events.size(), 1u);  // the alt unlink and the CEO change are in the batch
+  ASSERT_EQ(Pilot("Voss Hauler", "main"), "");
+  // Any event of the leave's batch stands for the whole command.
+  auto reverted = RevertSeq(left->events.back().seq);
+  ASSERT_TRUE(reverted.ok()) << reverted.error().message;
+  EXPECT_EQ(Pilot("Voss Hauler", "main"), "Kaelen Voss");
+  EXPECT_EQ(roster_.Get(Table::kCorp, "KRKN", "ceo"), "Kaelen Voss");
+  EXPECT_EQ(DumpTables(service()), before);
+}
+
 TEST_F(ImportApplyTest, RevertingAChangeThatWasReplacedSinceDoesNothingAndSaysWhy) {
   auto first = service().SetPilot(Admin(), "Ryn Calder", {{"notes", "A"}});
   ASSERT_TRUE(first.ok());

@@ -282,5 +282,17 @@ TEST_F(ImportPlannerTest, KeysMatchIgnoringCaseAndSurroundingSpaces) {
   EXPECT_THAT(plan.events, IsEmpty());
 }
 
+TEST_F(ImportPlannerTest, ANewCorpIsAMemberUnlessTheFileSaysOtherwise) {
+  const ImportPlan plan = Plan("ticker,name\nNEWC,New Corp\n");
+  ASSERT_EQ(plan.added.size(), 1u);
+  const Event* created = EventOn(plan, "corp/NEWC", "CorpCreated");
+  ASSERT_NE(created, nullptr);
+  EXPECT_EQ(std::get<CorpCreated>(created->payload).fields.at("status"), "member");
+  const ImportPlan blue = Plan("ticker,name,status\nNEWB,New Blue,blue\n");
+  const Event* created_blue = EventOn(blue, "corp/NEWB", "CorpCreated");
+  ASSERT_NE(created_blue, nullptr);
+  EXPECT_EQ(std::get<CorpCreated>(created_blue->payload).fields.at("status"), "blue");
+}
+
 }  // namespace
 }  // namespace kraken
