@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <type_traits>
 
 namespace kraken {
@@ -40,6 +42,51 @@ std::vector<std::string_view> Names(std::index_sequence<I...>) {
 std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
   using namespace std::chrono;
   return sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count();
+}
+
+// The fast path's arithmetic. Days since 1970-01-01 of a valid proleptic
+// Gregorian date in years 0-9999: Howard Hinnant's days_from_civil (which
+// std::chrono also uses), written out so that it needs no validated
+// year_month_day, and shifted by one 400-year era so that every quantity is
+// unsigned and every division is by a constant.
+constexpr std::int64_t DaysFromCivilArithmetic(unsigned y, unsigned m, unsigned d) {
+  constexpr unsigned kDaysPerEra = 146097;
+  const unsigned shifted = y + 400 - (m <= 2 ? 1 : 0);  // years from March, one era on
+  const unsigned era = shifted / 400;
+  const unsigned yoe = shifted - era * 400;                              // [0, 399]
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
+  return static_cast<std::int64_t>(era) * kDaysPerEra + doe - 719468 - kDaysPerEra;
+}
+static_assert(DaysFromCivilArithmetic(1970, 1, 1) == 0);
+static_assert(DaysFromCivilArithmetic(2026, 12, 4) == 20791);
+static_assert(DaysFromCivilArithmetic(0, 1, 1) == -719528);
+
+// The canonical form, with '0' where any digit goes.
+constexpr char kCanonicalFormat[] = "0000-00-00T00:00:00.000000Z";
+constexpr std::size_t kCanonicalTimestampSize = sizeof kCanonicalFormat - 1;
+
+std::uint64_t Load8(const void* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// Whether the 8 bytes of `text` from `at` have digits where the canonical form
+// has '0' and its own characters elsewhere. XOR with the form leaves 0-9 for a
+// digit and 0 for a matching separator; the tests are bytewise, so they do not
+// depend on the machine's byte order.
+bool MatchesCanonicalFormat(const char* text, std::size_t at) {
+  static constexpr auto kSeparators = [] {
+    std::array<unsigned char, kCanonicalTimestampSize> mask{};
+    for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = kCanonicalFormat[i] == '0' ? 0 : 0xFF;
+    return mask;
+  }();
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const std::uint64_t x = Load8(text + at) ^ Load8(kCanonicalFormat + at);
+  const bool separators_match = (x & Load8(kSeparators.data() + at)) == 0;
+  const bool digits = (((x + 0x76 * kOnes) | x) & (0x80 * kOnes)) == 0;  // every byte <= 9
+  return separators_match && digits;
 }
 
 // Digits only: from_chars would also take a '-' and let "T-1:30" through.
@@ -98,7 +145,38 @@ std::string FormatTimestamp(std::int64_t ts_us) {
                      hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
 }
 
+std::optional<std::int64_t> ParseCanonicalTimestamp(std::string_view t) {
+  // Four overlapping words cover the 27 bytes.
+  if (t.size() != kCanonicalTimestampSize || !MatchesCanonicalFormat(t.data(), 0) ||
+      !MatchesCanonicalFormat(t.data(), 8) || !MatchesCanonicalFormat(t.data(), 16) ||
+      !MatchesCanonicalFormat(t.data(), kCanonicalTimestampSize - 8)) {
+    return std::nullopt;
+  }
+  auto number = [&t](std::size_t at, std::size_t n) {
+    unsigned value = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      value = value * 10 + static_cast<unsigned>(t[i] - '0');
+    }
+    return value;
+  };
+  const unsigned y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2),
+                 mi = number(14, 2), s = number(17, 2), us = number(20, 6);
+  // The general parser's limits: a valid date, and up to 23:59:60 (a leap second).
+  static constexpr unsigned kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  if (mo < 1 || mo > 12 || d < 1 || d > kDaysInMonth[mo - 1] + (mo == 2 && leap ? 1 : 0) ||
+      h > 23 || mi > 59 || s > 60) {
+    return std::nullopt;
+  }
+  const std::int64_t days = DaysFromCivilArithmetic(y, mo, d);
+  return ((days * 24 + h) * 60 + mi) * 60'000'000LL + s * 1'000'000LL + us;
+}
+
 std::optional<std::int64_t> ParseTimestamp(std::string_view t) {
+  // Every stored record's timestamp takes the fast path.
+  if (t.size() == kCanonicalTimestampSize) {
+    if (auto parsed = ParseCanonicalTimestamp(t)) return parsed;
+  }
   // YYYY-MM-DD, then optionally [T ]HH:MM[:SS[.ffffff]], then optionally Z.
   if (t.size() < 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
   int y, mo, d, h = 0, mi = 0, s = 0;

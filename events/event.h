@@ -125,5 +125,10 @@ std::pair<std::string_view, std::string_view> SplitStream(std::string_view strea
 // takes "2026-12-04", "2026-12-04T15:31", "2026-12-04 15:31:53" (all UTC).
 std::string FormatTimestamp(std::int64_t ts_us);
 std::optional<std::int64_t> ParseTimestamp(std::string_view text);
+// ParseTimestamp's fast path, which it tries first: only the exact form
+// FormatTimestamp writes for years 0000-9999 ("YYYY-MM-DDTHH:MM:SS.ffffffZ", 27
+// characters), read with digit arithmetic. Where it gives a value, ParseTimestamp's
+// general parser gives the same; anything else, valid or not, is nullopt.
+std::optional<std::int64_t> ParseCanonicalTimestamp(std::string_view text);
 
 }  // namespace kraken

@@ -60,8 +60,6 @@ Result<std::string> NormalizeDate(const Column& col, std::string_view v) {
 
 }  // namespace
 
-std::string_view TableName(Table table) { return table == Table::kPilot ? "pilot" : "corp"; }
-
 std::string_view ColumnTypeName(ColumnType type) {
   switch (type) {
     case ColumnType::kText: return "text";
@@ -153,9 +151,13 @@ const std::vector<Column>& Schema::columns(Table table) const {
 }
 
 std::optional<std::size_t> Schema::IndexOf(Table table, std::string_view name) const {
+  // Folding looks up every changed field here. Length and first letter rule out
+  // nearly every other column before a full comparison.
+  if (name.empty()) return std::nullopt;
   const auto& cols = columns(table);
   for (std::size_t i = 0; i < cols.size(); ++i) {
-    if (cols[i].name == name) return i;
+    const std::string& candidate = cols[i].name;
+    if (candidate.size() == name.size() && candidate[0] == name[0] && candidate == name) return i;
   }
   return std::nullopt;
 }

@@ -16,7 +16,10 @@
 namespace kraken {
 
 enum class Table { kPilot, kCorp };
-std::string_view TableName(Table table);  // "pilot", "corp"
+// "pilot", "corp". Inline: every event folded compares its stream's kind with it.
+constexpr std::string_view TableName(Table table) {
+  return table == Table::kPilot ? "pilot" : "corp";
+}
 
 enum class ColumnType { kText, kInteger, kEnum, kDate, kPilotRef, kCorpRef, kDiscordId };
 std::string_view ColumnTypeName(ColumnType type);  // "text", "integer", "enum", ...

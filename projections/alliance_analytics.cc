@@ -71,7 +71,13 @@ AllianceSummary Summarize(const Roster& roster) {
 void ChangesPerDay::Apply(const Event& event) {
   const std::string_view kind = SplitStream(event.stream).first;
   if (kind != TableName(Table::kPilot) && kind != TableName(Table::kCorp)) return;
-  ++days_[DayOf(event.ts_us)];
+  const std::int64_t day = DayOf(event.ts_us);
+  // Times never decrease along the log, so the day is nearly always the last one.
+  if (!days_.empty() && days_.rbegin()->first == day) {
+    ++days_.rbegin()->second;
+  } else {
+    ++days_[day];
+  }
 }
 
 std::uint64_t ChangesPerDay::LastDays(std::int64_t now_us, int n) const {

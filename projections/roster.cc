@@ -1,6 +1,7 @@
 #include "projections/roster.h"
 
 #include <algorithm>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -8,6 +9,18 @@
 
 namespace kraken {
 namespace {
+
+// `w` with the ASCII capitals among its 8 bytes made lower-case, all at once:
+// a byte's top bit marks it as a capital when it is at least 'A', at most 'Z',
+// and below 0x80; shifted down two places that bit is the 0x20 to add.
+std::uint64_t LowerAscii8(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const std::uint64_t low7 = w & (0x7F * kOnes);
+  const std::uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;
+  const std::uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;
+  const std::uint64_t capitals = at_least_a & ~above_z & ~w & (0x80 * kOnes);
+  return w | (capitals >> 2);
+}
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -33,6 +46,44 @@ inline constexpr bool kIsCorpEvent =
     std::is_same_v<T, CorpRemoved>;
 
 }  // namespace
+
+std::size_t Roster::KeyHash::operator()(std::string_view key) const {
+  // Eight bytes at a time, each word lower-cased before it is mixed in, so keys
+  // that differ only in ASCII case hash alike. Final mix from MurmurHash3's fmix64.
+  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = key.size() * kMultiplier;
+  std::size_t i = 0;
+  for (; i + sizeof(std::uint64_t) <= key.size(); i += sizeof(std::uint64_t)) {
+    std::uint64_t word;
+    std::memcpy(&word, key.data() + i, sizeof word);
+    h = (h ^ LowerAscii8(word)) * kMultiplier;
+    h ^= h >> 29;
+  }
+  if (i < key.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, key.data() + i, key.size() - i);
+    h = (h ^ LowerAscii8(word)) * kMultiplier;
+  }
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  return static_cast<std::size_t>(h);
+}
+
+bool Roster::KeyEqual::operator()(std::string_view a, std::string_view b) const noexcept {
+  if (a.size() != b.size()) return false;
+  std::size_t i = 0;
+  for (; i + sizeof(std::uint64_t) <= a.size(); i += sizeof(std::uint64_t)) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a.data() + i, sizeof x);
+    std::memcpy(&y, b.data() + i, sizeof y);
+    if (LowerAscii8(x) != LowerAscii8(y)) return false;
+  }
+  for (; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
 
 Roster::Roster(const Schema& schema) : schema_(&schema) {}
 
@@ -60,13 +111,13 @@ void Roster::Apply(const Event& event) {
         } else if constexpr (std::is_same_v<T, AltUnlinked>) {
           SetColumn(Table::kPilot, key, kPilotMain, std::string(), event.seq);
         } else if constexpr (std::is_same_v<T, PilotLeftAlliance>) {
-          pilots_.erase(ToLower(key));
+          if (auto it = pilots_.find(key); it != pilots_.end()) pilots_.erase(it);
         } else if constexpr (std::is_same_v<T, CorpCreated>) {
           Create(Table::kCorp, key, p.fields, event.seq);
         } else if constexpr (std::is_same_v<T, CorpChanged>) {
           Change(Table::kCorp, key, p.changes, event.seq);
         } else if constexpr (std::is_same_v<T, CorpRemoved>) {
-          corps_.erase(ToLower(key));
+          if (auto it = corps_.find(key); it != corps_.end()) corps_.erase(it);
         }
         // ImportBatchCommitted, ConflictDetected, ConflictResolved and EventReverted
         // are markers: the compensating or imported changes are events of their own.
@@ -92,11 +143,16 @@ void Roster::Create(Table table, std::string_view key, const Fields& fields, std
   }
   // A registration of an existing key (say, after the pilot left and came back)
   // starts the row afresh.
-  rows(table).insert_or_assign(ToLower(key), std::move(row));
+  RowMap& table_rows = rows(table);
+  if (auto it = table_rows.find(key); it != table_rows.end()) {
+    it->second = std::move(row);
+  } else {
+    table_rows.emplace(ToLower(key), std::move(row));
+  }
 }
 
 void Roster::Change(Table table, std::string_view key, const Fields& changes, std::uint64_t seq) {
-  auto it = rows(table).find(ToLower(key));
+  auto it = rows(table).find(key);
   if (it == rows(table).end()) return;
   Row& row = it->second;
   for (const auto& [name, value] : changes) {
@@ -109,14 +165,14 @@ void Roster::Change(Table table, std::string_view key, const Fields& changes, st
 
 void Roster::SetColumn(Table table, std::string_view key, std::size_t column, std::string value,
                        std::uint64_t seq) {
-  auto it = rows(table).find(ToLower(key));
+  auto it = rows(table).find(key);
   if (it == rows(table).end()) return;
   it->second.values[column] = std::move(value);
   it->second.set_by[column] = seq;
 }
 
 const Row* Roster::Find(Table table, std::string_view key) const {
-  auto it = rows(table).find(ToLower(key));
+  auto it = rows(table).find(key);
   return it == rows(table).end() ? nullptr : &it->second;
 }
 

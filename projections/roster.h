@@ -56,7 +56,19 @@ class Roster {
 
  private:
   friend class RosterCodec;
-  using RowMap = std::unordered_map<std::string, Row>;  // keyed by ToLower(key)
+  // Rows are keyed by ToLower(key) and found by a key in any case without a
+  // lower-case copy: the hash and the comparison ignore ASCII case themselves.
+  struct KeyHash {
+    using is_transparent = void;
+    // Not noexcept, deliberately: libstdc++ then keeps each key's hash in its
+    // node, and a lookup compares hashes before keys instead of rehashing keys.
+    std::size_t operator()(std::string_view key) const;
+  };
+  struct KeyEqual {  // EqualsIgnoreCase, eight bytes at a time
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept;
+  };
+  using RowMap = std::unordered_map<std::string, Row, KeyHash, KeyEqual>;
 
   RowMap& rows(Table table) { return table == Table::kPilot ? pilots_ : corps_; }
   const RowMap& rows(Table table) const { return table == Table::kPilot ? pilots_ : corps_; }

@@ -5,6 +5,7 @@
 // or process) is caught as a version conflict instead of silently overwritten.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,17 +16,29 @@ namespace kraken {
 
 class StreamVersions {
  public:
+  // Stream name -> version, looked up by std::string_view without a copy.
+  struct NameHash {
+    using is_transparent = void;
+    // Not noexcept, deliberately: libstdc++ then keeps each key's hash in its
+    // node, as it does for std::hash<std::string>, and a lookup compares hashes
+    // before names instead of rehashing names.
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  using Map = std::unordered_map<std::string, std::uint64_t, NameHash, std::equal_to<>>;
+
   void Apply(const Event& event) { versions_[event.stream] = event.version; }
   // 0 if the stream has no events yet.
   std::uint64_t Get(std::string_view stream) const {
-    auto it = versions_.find(std::string(stream));
+    auto it = versions_.find(stream);
     return it == versions_.end() ? 0 : it->second;
   }
-  const std::unordered_map<std::string, std::uint64_t>& all() const { return versions_; }
+  const Map& all() const { return versions_; }
 
  private:
   friend class RosterCodec;
-  std::unordered_map<std::string, std::uint64_t> versions_;
+  Map versions_;
 };
 
 }  // namespace kraken

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 
 #include "events/codec.h"
+#include "src/store/decoder_pool.h"
 #include "src/store/lmdb_env.h"
+#include "src/store/log_heads.h"
 #include "src/store/log_keys.h"
-#include "src/store/log_meta.h"
+#include "src/store/log_reader.h"
 #include "src/store/log_verifier.h"
 #include "src/store/log_writer.h"
 
@@ -23,52 +24,6 @@ std::int64_t SystemClockMicros() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Decoders for readers. EventDecoder is not thread-safe, and one made per call
-// would throw its buffers away each time.
-class DecoderPool {
- public:
-  class Lease {
-   public:
-    Lease(DecoderPool& pool, std::unique_ptr<EventDecoder> decoder)
-        : pool_(pool), decoder_(std::move(decoder)) {}
-    ~Lease() { pool_.Return(std::move(decoder_)); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    EventDecoder& operator*() const { return *decoder_; }
-
-   private:
-    DecoderPool& pool_;
-    std::unique_ptr<EventDecoder> decoder_;
-  };
-
-  Lease Acquire() {
-    std::unique_ptr<EventDecoder> decoder;
-    {
-      std::lock_guard lock(mu_);
-      if (!free_.empty()) {
-        decoder = std::move(free_.back());
-        free_.pop_back();
-      }
-    }
-    if (!decoder) decoder = std::make_unique<EventDecoder>();
-    return Lease(*this, std::move(decoder));
-  }
-
- private:
-  void Return(std::unique_ptr<EventDecoder> decoder) {
-    std::lock_guard lock(mu_);
-    free_.push_back(std::move(decoder));
-  }
-
-  std::mutex mu_;
-  std::vector<std::unique_ptr<EventDecoder>> free_;
-};
-
-Error Missing(std::uint64_t seq, const std::string& dir) {
-  return MakeError(ErrorCode::kCorrupt,
-                   fmt::format("event {} is missing from the log in {}; verify the log", seq, dir));
-}
-
 }  // namespace
 
 struct EventLog::Impl {
@@ -77,20 +32,12 @@ struct EventLog::Impl {
   std::unique_ptr<LogWriter> writer;
   DecoderPool decoders;
 
-  Result<ChainHead> ReadHead(MDB_txn* txn) const {
-    ChainHead head;
-    if (int rc = ReadChainHead(txn, env->dbs(), head); rc != MDB_SUCCESS) {
+  Result<std::uint64_t> ReadHead(MDB_txn* txn) const {
+    std::uint64_t head_seq = 0;
+    if (int rc = ReadHeadSeq(txn, env->dbs(), head_seq); rc != MDB_SUCCESS) {
       return env->Translate(rc, "reading the log's head");
     }
-    return head;
-  }
-
-  Result<Event> ReadEvent(MDB_txn* txn, std::uint64_t seq, EventDecoder& decoder) const {
-    MDB_val key = SeqKey(seq), value;
-    const int rc = mdb_get(txn, env->dbs().events, &key, &value);
-    if (rc == MDB_NOTFOUND) return Missing(seq, env->dir());
-    if (rc != MDB_SUCCESS) return env->Translate(rc, fmt::format("reading event {}", seq));
-    return decoder.Decode(ToView(value), seq);
+    return head_seq;
   }
 };
 
@@ -119,8 +66,7 @@ Result<AppendResult> EventLog::Append(AppendRequest request) {
 
 Result<std::uint64_t> EventLog::Head() const {
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
-  return head.head_seq;
+  return impl_->ReadHead(txn.get());
 }
 
 Result<std::uint64_t> EventLog::StreamVersion(std::string_view stream) const {
@@ -154,68 +100,18 @@ Result<std::optional<AppendResult>> EventLog::FindIdempotencyKey(std::string_vie
 
 Result<Event> EventLog::Get(std::uint64_t seq) const {
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
-  if (seq == 0 || seq > head.head_seq) {
-    return MakeError(
-        ErrorCode::kNotFound,
-        fmt::format("event {} does not exist; the log's head is event {}", seq, head.head_seq));
+  KRAKEN_ASSIGN_OR_RETURN(const std::uint64_t head, impl_->ReadHead(txn.get()));
+  if (seq == 0 || seq > head) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("event {} does not exist; the log's head is event {}", seq, head));
   }
   DecoderPool::Lease decoder = impl_->decoders.Acquire();
-  return impl_->ReadEvent(txn.get(), seq, *decoder);
+  return ReadEvent(*impl_->env, txn.get(), seq, *decoder);
 }
 
 Status EventLog::Scan(std::uint64_t from_seq, std::uint64_t to_seq,
                       const std::function<bool(const Event&)>& fn) const {
-  // Events are decoded a chunk at a time, each chunk in a short read transaction,
-  // and `fn` runs with no transaction open: it may call back into the log (even
-  // Append, whose map growth waits for this process's transactions to end), and
-  // a long scan does not pin old pages. The events are the same as one
-  // transaction would give: they never change, and the range ends at the head
-  // read first.
-  constexpr std::size_t kChunk = 1024;
-  std::uint64_t next = std::max<std::uint64_t>(from_seq, 1);
-  std::uint64_t last = 0;
-  std::vector<Event> chunk;
-  chunk.reserve(kChunk);
-  for (bool first = true;; first = false) {
-    std::optional<Error> failure;  // reported after the events before it
-    chunk.clear();
-    {
-      KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-      if (first) {
-        KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
-        last = std::min(to_seq, head.head_seq);
-      }
-      if (next > last) return Ok{};
-      Cursor cursor;
-      int rc = cursor.Open(txn.get(), impl_->env->dbs().events);
-      if (rc != MDB_SUCCESS) return impl_->env->Translate(rc, "scanning the log");
-      DecoderPool::Lease decoder = impl_->decoders.Acquire();
-      std::uint64_t at = next;
-      MDB_val key = SeqKey(at), value;
-      for (rc = cursor.Get(key, value, MDB_SET_RANGE);
-           rc == MDB_SUCCESS && next <= last && chunk.size() < kChunk;
-           rc = cursor.Get(key, value, MDB_NEXT)) {
-        if (SeqOfKey(key) != next) break;
-        Result<Event> event = (*decoder).Decode(ToView(value), next);
-        if (!event.ok()) {
-          failure = event.take_error();
-          break;
-        }
-        chunk.push_back(std::move(event).value());
-        ++next;
-      }
-      if (!failure && rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
-        failure = impl_->env->Translate(rc, fmt::format("scanning the log at event {}", next));
-      }
-      if (!failure && chunk.size() < kChunk && next <= last)
-        failure = Missing(next, impl_->env->dir());
-    }
-    for (const Event& event : chunk) {
-      if (!fn(event)) return Ok{};
-    }
-    if (failure) return std::move(*failure);
-  }
+  return ScanEvents(*impl_->env, impl_->decoders, from_seq, to_seq, fn);
 }
 
 Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream) const {
@@ -237,8 +133,8 @@ Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream) const {
       return MakeError(ErrorCode::kCorrupt,
                        fmt::format("the index of stream {} is damaged; verify the log", stream));
     }
-    KRAKEN_ASSIGN_OR_RETURN(Event event,
-                            impl_->ReadEvent(txn.get(), ReadBigEndian64(ToView(value)), *decoder));
+    KRAKEN_ASSIGN_OR_RETURN(
+        Event event, ReadEvent(*impl_->env, txn.get(), ReadBigEndian64(ToView(value)), *decoder));
     events.push_back(std::move(event));
   }
   if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
@@ -304,14 +200,12 @@ Status EventLog::Backup(const std::string& dir) const {
 Result<LogStats> EventLog::Stats() const {
   const LmdbEnv& env = *impl_->env;
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  KRAKEN_ASSIGN_OR_RETURN(const ChainHead head, impl_->ReadHead(txn.get()));
   LogStats stats;
-  stats.head_seq = head.head_seq;
-  MDB_stat heads, keys;
-  int rc = mdb_stat(txn.get(), env.dbs().heads, &heads);
+  KRAKEN_ASSIGN_OR_RETURN(stats.head_seq, impl_->ReadHead(txn.get()));
+  MDB_stat keys;
+  int rc = CountStreams(txn.get(), env.dbs(), stats.streams);
   if (rc == MDB_SUCCESS) rc = mdb_stat(txn.get(), env.dbs().idempotency, &keys);
   if (rc != MDB_SUCCESS) return env.Translate(rc, "reading the log's statistics");
-  stats.streams = heads.ms_entries;
   stats.idempotency_keys = keys.ms_entries;
   const LmdbEnv::Usage usage = env.MapUsage();
   stats.map_bytes = usage.map_bytes;

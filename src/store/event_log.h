@@ -109,8 +109,12 @@ class EventLog {
   Result<Event> Get(std::uint64_t seq) const;
 
   // Calls `fn` for each event with from_seq <= seq <= to_seq, in order, decoding
-  // each once; `fn` returns false to stop early. Reads one consistent snapshot of
-  // the log. Stops with kCorrupt at the first record that does not decode.
+  // each once; `fn` returns false to stop early. The range ends at the head as
+  // it is when Scan starts. Stops with kCorrupt at the first record that does not
+  // decode, after calling `fn` for every event before it. `fn` runs on the
+  // calling thread with no transaction open, so it may call back into the log,
+  // even Append. A range of more than a couple of thousand events is decoded by
+  // a second thread as well, up to a few chunks ahead of `fn`.
   Status Scan(std::uint64_t from_seq, std::uint64_t to_seq,
               const std::function<bool(const Event&)>& fn) const;
   // The events of one stream, oldest first.

@@ -178,7 +178,6 @@ Status LmdbEnv::OpenDatabases() {
   };
   const Named all[] = {{kEventsDb, MDB_INTEGERKEY, &dbs_.events},
                        {kStreamsDb, 0, &dbs_.streams},
-                       {kHeadsDb, 0, &dbs_.heads},
                        {kIdempotencyDb, 0, &dbs_.idempotency},
                        {kMetaDb, 0, &dbs_.meta},
                        {kSnapshotsDb, 0, &dbs_.snapshots}};

@@ -20,9 +20,8 @@ namespace kraken {
 struct LogDbs {
   MDB_dbi events = 0;       // seq (native uint64, MDB_INTEGERKEY) -> record
   MDB_dbi streams = 0;      // stream '\0' version (8 bytes BE) -> seq (8 bytes BE)
-  MDB_dbi heads = 0;        // stream -> current version (8 bytes BE)
   MDB_dbi idempotency = 0;  // key -> first seq, last seq (8 bytes BE each)
-  MDB_dbi meta = 0;         // format, head_seq, last_hash, last_ts
+  MDB_dbi meta = 0;         // format -> kLogFormatTag
   MDB_dbi snapshots = 0;    // name -> seq (8 bytes BE) + bytes
 };
 

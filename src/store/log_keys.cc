@@ -36,6 +36,12 @@ std::string StreamIndexPrefix(std::string_view stream) {
   return prefix;
 }
 
+std::string StreamIndexEnd(std::string_view stream) {
+  std::string end(stream);
+  end.push_back('\x01');
+  return end;
+}
+
 bool ParseStreamIndexKey(std::string_view key, std::string_view& stream, std::uint64_t& version) {
   if (key.size() < kStreamIndexSuffixBytes + 1) return false;
   const std::size_t split = key.size() - kStreamIndexSuffixBytes;

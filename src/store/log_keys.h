@@ -11,21 +11,19 @@
 namespace kraken {
 
 // Written to meta/format when a log is created; a log with another tag is refused.
-inline constexpr std::string_view kLogFormatTag = "kraken-log-1";
+// kraken-log-2 dropped the heads database and the meta keys head_seq, last_hash
+// and last_ts: all are read from the events and the stream index instead.
+inline constexpr std::string_view kLogFormatTag = "kraken-log-2";
 
 // Names of the named databases inside the environment.
 inline constexpr const char* kEventsDb = "events";
 inline constexpr const char* kStreamsDb = "streams";
-inline constexpr const char* kHeadsDb = "heads";
 inline constexpr const char* kIdempotencyDb = "idempotency";
 inline constexpr const char* kMetaDb = "meta";
 inline constexpr const char* kSnapshotsDb = "snapshots";
 
-// Keys in the meta database.
+// The one key in the meta database.
 inline constexpr std::string_view kMetaFormat = "format";
-inline constexpr std::string_view kMetaHeadSeq = "head_seq";    // 8 bytes, big-endian
-inline constexpr std::string_view kMetaLastHash = "last_hash";  // 32 raw bytes
-inline constexpr std::string_view kMetaLastTs = "last_ts";      // 8 bytes, big-endian
 
 // LMDB's compile-time key limit (mdb_env_get_maxkeysize with the default build).
 inline constexpr std::size_t kMaxKeyBytes = 511;
@@ -41,6 +39,9 @@ std::uint64_t ReadBigEndian64(std::string_view bytes);
 std::string StreamIndexKey(std::string_view stream, std::uint64_t version);
 // The prefix shared by every index key of `stream`.
 std::string StreamIndexPrefix(std::string_view stream);
+// The smallest key greater than every index key of `stream` ("<stream>\x01"):
+// stream names hold no NUL, so no other stream's keys lie between the two.
+std::string StreamIndexEnd(std::string_view stream);
 // Splits a stream index key; false if it is not one.
 bool ParseStreamIndexKey(std::string_view key, std::string_view& stream, std::uint64_t& version);
 

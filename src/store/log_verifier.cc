@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "src/store/chain_hasher.h"
+#include "src/store/log_heads.h"
 #include "src/store/log_keys.h"
-#include "src/store/log_meta.h"
 
 namespace kraken {
 namespace {
@@ -37,7 +37,6 @@ class Verifier {
     int rc = CheckMetaFormat();
     if (rc == MDB_SUCCESS) rc = CheckEvents();
     if (rc == MDB_SUCCESS) rc = CheckStreamIndex();
-    if (rc == MDB_SUCCESS) rc = CheckHeads();
     if (rc == MDB_SUCCESS) rc = CheckIdempotencyIndex();
     if (rc != MDB_SUCCESS) return env_.Translate(rc, "verifying the event log");
     if (suppressed_ > 0) {
@@ -77,17 +76,12 @@ class Verifier {
     return MDB_SUCCESS;
   }
 
+  // The head is the last event and each stream's version its last index entry,
+  // so checking the events and both indexes checks the heads too.
   int CheckEvents() {
-    ChainHead head;
-    int rc = ReadChainHead(txn_, dbs_, head);
-    const bool head_readable = rc == MDB_SUCCESS;
-    if (rc == MDB_CORRUPTED) {
-      Problem("meta: the chain head (head_seq, last_hash, last_ts) is damaged");
-    } else if (rc != MDB_SUCCESS) {
-      return rc;
-    }
     MDB_stat stat;
-    if ((rc = mdb_stat(txn_, dbs_.events, &stat))) return rc;
+    int rc = mdb_stat(txn_, dbs_.events, &stat);
+    if (rc != MDB_SUCCESS) return rc;
     const std::uint64_t total = stat.ms_entries;
 
     Cursor cursor;
@@ -96,7 +90,6 @@ class Verifier {
     Digest previous{};  // 32 zero bytes before event 1
     bool chain_known = true;
     std::uint64_t expected_seq = 1;
-    std::uint64_t last_seq = 0;
     std::int64_t last_ts = std::numeric_limits<std::int64_t>::min();
     MDB_val key, value;
     for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
@@ -109,7 +102,6 @@ class Verifier {
                     : fmt::format("event key of {} bytes is not a sequence", key.mv_size));
       }
       expected_seq = seq + 1;
-      last_seq = seq;
       const std::string_view record = ToView(value);
       previous = CheckHash(seq, record, hasher, previous, chain_known);
       CheckRecord(seq, record, last_ts);
@@ -121,13 +113,15 @@ class Verifier {
     if (rc != MDB_NOTFOUND) return rc;
     if (progress_) progress_(report_.events_checked, total);
 
-    if (head_readable && head.head_seq != last_seq) {
-      Problem(fmt::format("meta: the head is event {} but the last stored event is {}",
-                          head.head_seq, last_seq));
-    } else if (head_readable && last_seq > 0 && head.last_hash != previous) {
-      Problem(fmt::format("meta: the last hash ({}) is not event {}'s hash ({})",
-                          ShortHex(DigestHex(head.last_hash)), last_seq,
-                          ShortHex(DigestHex(previous))));
+    // What the next append continues from: the last record's hash and timestamp.
+    ChainHead head;
+    rc = ReadChainHead(txn_, dbs_, head);
+    if (rc == MDB_CORRUPTED && head.head_seq != 0) {
+      Problem(fmt::format("event {}: the last event's hash or timestamp cannot be read, so "
+                          "nothing can be appended after it",
+                          head.head_seq));
+    } else if (rc != MDB_SUCCESS && rc != MDB_CORRUPTED) {
+      return rc;
     }
     return MDB_SUCCESS;
   }
@@ -232,40 +226,6 @@ class Verifier {
       }
     }
     return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
-  }
-
-  int CheckHeads() {
-    Cursor cursor;
-    int rc = cursor.Open(txn_, dbs_.heads);
-    if (rc != MDB_SUCCESS) return rc;
-    std::uint64_t matched = 0;
-    MDB_val key, value;
-    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
-         rc = cursor.Get(key, value, MDB_NEXT)) {
-      const std::string stream(ToView(key));
-      const std::uint64_t version = value.mv_size == 8 ? ReadBigEndian64(ToView(value)) : 0;
-      const auto it = last_versions_.find(stream);
-      if (it == last_versions_.end()) {
-        Problem(
-            fmt::format("heads: stream {} is at version {} but has no events", stream, version));
-      } else if (it->second != version) {
-        Problem(fmt::format("heads: stream {} is at version {} but its last event is version {}",
-                            stream, version, it->second));
-        ++matched;
-      } else {
-        ++matched;
-      }
-    }
-    if (rc != MDB_NOTFOUND) return rc;
-    if (matched == last_versions_.size()) return MDB_SUCCESS;
-    for (const auto& [stream, version] : last_versions_) {
-      MDB_val stream_key = ToVal(stream), head;
-      if (mdb_get(txn_, dbs_.heads, &stream_key, &head) == MDB_NOTFOUND) {
-        Problem(fmt::format("heads: stream {} has events up to version {} but no head", stream,
-                            version));
-      }
-    }
-    return MDB_SUCCESS;
   }
 
   int CheckIdempotencyIndex() {

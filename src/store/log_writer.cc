@@ -8,7 +8,7 @@
 
 #include "src/store/lmdb_env.h"
 #include "src/store/log_keys.h"
-#include "src/store/log_meta.h"
+#include "src/store/log_heads.h"
 #include "src/store/write_job.h"
 
 namespace kraken {
@@ -140,11 +140,38 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
   if (int rc = env_.Begin(0, parent); rc != MDB_SUCCESS) return rc;
   // Read inside the write transaction: another process may have appended.
   ChainHead chain;
-  if (int rc = ReadChainHead(parent->get(), env_.dbs(), chain); rc != MDB_SUCCESS) return rc;
+  std::optional<Error> unreadable_head;  // fails appends; snapshots need only the seq
+  if (int rc = ReadChainHead(parent->get(), env_.dbs(), chain); rc != MDB_SUCCESS) {
+    if (rc != MDB_CORRUPTED || chain.head_seq == 0) return rc;
+    unreadable_head = MakeError(
+        ErrorCode::kCorrupt,
+        fmt::format("cannot append to the event log in {}: the hash or timestamp of its last "
+                    "event, {}, cannot be read; run `kraken verify`",
+                    env_.dir(), chain.head_seq));
+  }
+  // Nothing can be chained onto a record whose hash or timestamp cannot be read.
+  auto refused = [&](WriteJob& job) {
+    if (!unreadable_head || job.kind != WriteJob::Kind::kAppend) return false;
+    job.error = *unreadable_head;
+    return true;
+  };
+
+  if (group.size() == 1) {
+    // A group of one needs no nested transaction: a failed job aborts the group's.
+    WriteJob& job = *group.front();
+    if (refused(job)) return MDB_SUCCESS;
+    const JobContext ctx{parent->get(), env_.dbs(), env_.dir(), hasher_, options_.clock};
+    bool wrote = false;
+    const int rc = RunWriteJob(ctx, job, chain, wrote);
+    if (rc == MDB_MAP_FULL) return rc;  // retried in a larger map
+    if (rc != MDB_SUCCESS) job.error = env_.Translate(rc, Describe(job));
+    if (!wrote || job.error) return MDB_SUCCESS;  // the parent is aborted: nothing to sync
+    return parent->Commit();
+  }
 
   bool wrote_any = false;
-  bool appended = false;
   for (WriteJob* job : group) {
+    if (refused(*job)) continue;
     MDB_txn* child = nullptr;
     if (int rc = mdb_txn_begin(env_.env(), parent->get(), 0, &child); rc != MDB_SUCCESS) {
       return rc;
@@ -166,13 +193,9 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
     if (wrote && !job->error) {
       chain = next;
       wrote_any = true;
-      appended = appended || job->kind == WriteJob::Kind::kAppend;
     }
   }
   if (!wrote_any) return MDB_SUCCESS;  // duplicates and failures only: nothing to sync
-  if (appended) {
-    if (int rc = WriteChainHead(parent->get(), env_.dbs(), chain); rc != MDB_SUCCESS) return rc;
-  }
   return parent->Commit();
 }
 

@@ -3,7 +3,8 @@
 // enqueue a job (src/store/write_job.h) and block; the thread takes everything
 // queued, runs each job in its own nested transaction of ONE write transaction
 // (so a job that fails, e.g. on a version conflict, fails alone), commits once
-// (one sync for the group), and then wakes every caller with its own result.
+// (one sync for the group), and then wakes every caller with its own result. A
+// group of one job runs in the write transaction itself.
 // See docs/log-layout.md.
 
 #include <condition_variable>

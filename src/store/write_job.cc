@@ -12,7 +12,7 @@
 namespace kraken {
 namespace {
 
-// Rough map bytes one event takes (record, two index entries, copied pages), to
+// Rough map bytes one event takes (record, index entry, copied pages), to
 // grow the map ahead of a group. An underestimate ends in MDB_MAP_FULL and a retry.
 constexpr std::uint64_t kEventBytesEstimate = 1024;
 
@@ -37,9 +37,8 @@ std::string BigEndian(std::uint64_t number) {
   return bytes;
 }
 
-// Stores a fully assigned `event` and its `record` under its seq, in its stream's
-// index and as its stream's head. MDB_KEYEXIST means the indexes disagree with
-// the chain head.
+// Stores a fully assigned `event` and its `record` under its seq and in its
+// stream's index. MDB_KEYEXIST means the indexes disagree with the chain head.
 int PutEvent(const JobContext& ctx, const Event& event, std::string_view record,
              std::optional<Error>& error) {
   std::uint64_t seq = event.seq;
@@ -57,12 +56,7 @@ int PutEvent(const JobContext& ctx, const Event& event, std::string_view record,
     error = IndexDisagrees(
         event.seq, fmt::format("version {} of stream {}", event.version, event.stream), ctx.dir);
   }
-  if (rc != MDB_SUCCESS) return rc;
-
-  const std::string version_bytes = BigEndian(event.version);
-  key = ToVal(event.stream);
-  value = ToVal(version_bytes);
-  return mdb_put(ctx.txn, ctx.dbs.heads, &key, &value, 0);
+  return rc;
 }
 
 // The Run* functions are RunWriteJob for each kind of job.

@@ -15,7 +15,7 @@
 #include "src/store/chain_hasher.h"
 #include "src/store/event_log.h"
 #include "src/store/lmdb_env.h"
-#include "src/store/log_meta.h"
+#include "src/store/log_heads.h"
 
 namespace kraken {
 
@@ -50,7 +50,7 @@ struct WriteJob {
 
 // What a job runs against.
 struct JobContext {
-  MDB_txn* txn;  // the job's own nested transaction
+  MDB_txn* txn;  // the job's own nested transaction, or the group's for a group of one
   const LogDbs& dbs;
   const std::string& dir;
   ChainHasher& hasher;

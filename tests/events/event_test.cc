@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace kraken {
 namespace {
@@ -149,6 +150,71 @@ TEST(StreamTest, AStreamWithoutASlashHasAnEmptyKind) {
   auto [kind, key] = SplitStream("orphan");
   EXPECT_EQ(kind, "");
   EXPECT_EQ(key, "orphan");
+}
+
+// The fast path for the stored form. The general parser is reached with the same
+// instant written with a space for the 'T', which the fast path does not take.
+std::optional<std::int64_t> General(std::string text) {
+  if (text.size() > 10 && text[10] == 'T') text[10] = ' ';
+  return ParseTimestamp(text);
+}
+
+TEST(TimestampTest, TheFastPathReadsEveryCanonicalTimestampAsTheGeneralParserDoes) {
+  std::vector<std::string> texts = {
+      "0000-01-01T00:00:00.000000Z", "0000-02-29T12:00:00.000000Z",  // year 0 was a leap year
+      "0000-03-01T00:00:00.000000Z", "0001-01-01T00:00:00.000000Z", "1899-12-31T23:59:59.999999Z",
+      "1900-02-28T23:59:59.999999Z", "1900-03-01T00:00:00.000000Z", "1969-12-31T23:59:59.999999Z",
+      "1970-01-01T00:00:00.000000Z", "1970-01-01T00:00:00.000001Z",
+      "1999-12-31T23:59:60.500000Z",  // a leap second
+      "2000-02-29T00:00:00.000000Z", "2000-12-31T23:59:59.999999Z", "2026-12-04T15:31:53.123456Z",
+      "2100-02-28T00:00:00.000000Z", "2100-03-01T00:00:00.000000Z", "2400-02-29T00:00:00.000000Z",
+      "9999-12-31T23:59:59.999999Z"};
+  std::mt19937_64 rng(7);
+  // Any instant from year 0 to 9999.
+  std::uniform_int_distribution<std::int64_t> ts(-62'167'219'200'000'000LL,
+                                                 253'402'300'799'999'999LL);
+  for (int i = 0; i < 20000; ++i) texts.push_back(FormatTimestamp(ts(rng)));
+  for (const std::string& text : texts) {
+    const auto fast = ParseCanonicalTimestamp(text);
+    ASSERT_TRUE(fast.has_value()) << text;
+    ASSERT_EQ(fast, General(text)) << text;
+    ASSERT_EQ(ParseTimestamp(text), fast) << text;
+    if (text[17] != '6') {  // a leap second formats as the next minute
+      ASSERT_EQ(FormatTimestamp(*fast), text);
+    }
+  }
+}
+
+TEST(TimestampTest, TheFastPathRefusesWhatTheGeneralParserRefusesAndNothingElse) {
+  for (const char* text :
+       {"2026-02-29T00:00:00.000000Z", "2100-02-29T00:00:00.000000Z", "2026-04-31T00:00:00.000000Z",
+        "2026-13-01T00:00:00.000000Z", "2026-00-10T00:00:00.000000Z", "2026-12-00T00:00:00.000000Z",
+        "2026-12-04T24:00:00.000000Z", "2026-12-04T15:60:00.000000Z", "2026-12-04T15:31:61.000000Z",
+        "2026-12-04T-1:31:53.123456Z", "+026-12-04T15:31:53.123456Z",
+        "2026-12-04T15:31:53.12345 Z"}) {
+    EXPECT_EQ(ParseCanonicalTimestamp(text), std::nullopt) << text;
+    EXPECT_EQ(General(text), std::nullopt) << text;
+  }
+  // Every position of a canonical timestamp changed to each of these characters:
+  // the fast path gives the general parser's answer, or leaves the text to it.
+  const std::string canonical = "2028-02-29T23:59:59.999999Z";
+  for (std::size_t at = 0; at < canonical.size(); ++at) {
+    for (char c : std::string("0123456789-:.TZ tz+/\x00\xff", 22)) {
+      std::string text = canonical;
+      text[at] = c;
+      const auto fast = ParseCanonicalTimestamp(text);
+      if (text[10] == 'T') {
+        EXPECT_EQ(fast, General(text)) << text;
+      } else {
+        EXPECT_EQ(fast, std::nullopt) << text;
+      }
+    }
+  }
+  // Other lengths are never the fast path's.
+  EXPECT_EQ(ParseCanonicalTimestamp("2026-12-04T15:31:53.12345Z"), std::nullopt);
+  EXPECT_EQ(ParseCanonicalTimestamp("2026-12-04T15:31:53.1234567Z"), std::nullopt);
+  EXPECT_EQ(ParseCanonicalTimestamp("2026-12-04"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("2026-12-04T15:31:53.5Z"), General("2026-12-04T15:31:53.5Z"));
 }
 
 }  // namespace

@@ -148,6 +148,21 @@ TEST(SchemaTest, DeclaredColumnsFollowTheCoreOnes) {
   EXPECT_EQ(Norm(s, Table::kPilot, "rank", "officer"), "Officer");
 }
 
+TEST(SchemaTest, IndexOfNeedsTheWholeExactName) {
+  Schema s = Schema::Core();
+  Column notez;  // the length and first letter of "notes"
+  notez.name = "notez";
+  notez.editor = Editor::kSelf;
+  ASSERT_TRUE(s.AddColumn(Table::kPilot, notez).ok());
+  EXPECT_EQ(s.IndexOf(Table::kPilot, "notes"), kPilotNotes);
+  EXPECT_EQ(s.IndexOf(Table::kPilot, "notez"), 7u);
+  EXPECT_EQ(s.IndexOf(Table::kPilot, "note"), std::nullopt);
+  EXPECT_EQ(s.IndexOf(Table::kPilot, "notes "), std::nullopt);
+  EXPECT_EQ(s.IndexOf(Table::kPilot, "Notes"), std::nullopt);
+  EXPECT_EQ(s.IndexOf(Table::kPilot, ""), std::nullopt);
+  EXPECT_EQ(s.IndexOf(Table::kCorp, "notez"), std::nullopt);
+}
+
 TEST(SchemaTest, AddColumnRejectsBadNamesTakenNamesEmptyEnumsAndSystemColumns) {
   Schema s = Schema::Core();
   for (const char* bad :

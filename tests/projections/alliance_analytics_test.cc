@@ -161,6 +161,17 @@ TEST(ChangesPerDayTest, TimesBeforeTheEpochBelongToTheDayBefore) {
   EXPECT_THAT(changes.days(), ElementsAre(Day{-2, 1}, Day{-1, 2}, Day{0, 1}));
 }
 
+TEST(ChangesPerDayTest, AnEventOnAnEarlierDayStillCountsForItsOwnDay) {
+  ChangesPerDay changes;
+  changes.Apply(At(kDecember4th2026 + 5 * kDay, PilotStream("A")));
+  changes.Apply(At(kDecember4th2026 + 3 * kDay, PilotStream("A")));
+  changes.Apply(At(kDecember4th2026 + 5 * kDay + 1, PilotStream("A")));
+  changes.Apply(At(kDecember4th2026 + 3 * kDay + 1, PilotStream("A")));
+  changes.Apply(At(kDecember4th2026 + 6 * kDay, PilotStream("A")));
+  using Day = std::pair<const std::int64_t, std::uint64_t>;
+  EXPECT_THAT(changes.days(), ElementsAre(Day{20794, 2}, Day{20796, 2}, Day{20797, 1}));
+}
+
 TEST(ChangesPerDayTest, LastDaysCountsTodayAndTheDaysBeforeIt) {
   ChangesPerDay changes;
   for (int d = 0; d < 10; ++d) {

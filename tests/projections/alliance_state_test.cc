@@ -616,6 +616,22 @@ TEST(AllianceStateTest, StreamVersionsFollowEveryEventOnTheStream) {
   EXPECT_EQ(state.versions().Get(PilotStream("Nobody")), 0u);
 }
 
+TEST(AllianceStateTest, StreamVersionsAreLookedUpByAnyViewOfTheName) {
+  const Schema schema = Schema::Core();
+  AllianceState state(schema);
+  Event e;
+  e.seq = 1;
+  e.version = 7;
+  e.stream = PilotStream("A Pilot With A Rather Long Name");
+  e.payload = PilotFieldsChanged{};
+  state.Apply(e);
+  const std::string text = "[" + e.stream + "]";
+  const std::string_view inside = std::string_view(text).substr(1, e.stream.size());
+  EXPECT_EQ(state.versions().Get(inside), 7u);
+  EXPECT_EQ(state.versions().Get(inside.substr(0, inside.size() - 1)), 0u);
+  EXPECT_EQ(state.versions().all().size(), 1u);
+}
+
 // Resident memory in bytes, from /proc (this is the test, not the projection).
 std::size_t ResidentBytes() {
   std::ifstream statm("/proc/self/statm");

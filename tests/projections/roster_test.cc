@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -249,6 +251,49 @@ TEST_F(RosterTest, DeclaredColumnsAreFoldedLikeCoreOnes) {
   ASSERT_EQ(row->values.size(), 8u);
   EXPECT_EQ(row->values[7], "Officer");
   EXPECT_EQ(row->set_by[7], 2u);
+}
+
+TEST_F(RosterTest, LongKeysAreFoundInAnyAsciiCaseAndOnlyAsciiLettersFold) {
+  // Longer than a short-string buffer, with digits, punctuation and UTF-8.
+  Register("Aurelia Achterberg-Castellan 12");
+  Register("Ærin Vøss");
+  Register("Pilot@One[2]");
+  ASSERT_NE(roster_.Find(Table::kPilot, "aurelia achterberg-castellan 12"), nullptr);
+  EXPECT_EQ(roster_.Find(Table::kPilot, "AURELIA ACHTERBERG-CASTELLAN 12")->key(),
+            "Aurelia Achterberg-Castellan 12");
+  EXPECT_EQ(roster_.Find(Table::kPilot, "Aurelia Achterberg-Castellan 1"), nullptr);
+  EXPECT_EQ(roster_.Find(Table::kPilot, "Aurelia Achterberg-Castellan 123"), nullptr);
+  EXPECT_NE(roster_.Find(Table::kPilot, "ÆRIN VøSS"), nullptr);  // the ASCII letters fold
+  EXPECT_EQ(roster_.Find(Table::kPilot, "ærin vøss"), nullptr);  // Æ and æ are not ASCII
+  EXPECT_NE(roster_.Find(Table::kPilot, "PILOT@ONE[2]"), nullptr);
+  // '@' and '`', '[' and '{' are 0x20 apart like 'A' and 'a', but are not letters.
+  EXPECT_EQ(roster_.Find(Table::kPilot, "Pilot`One[2]"), nullptr);
+  EXPECT_EQ(roster_.Find(Table::kPilot, "Pilot@One{2]"), nullptr);
+}
+
+TEST_F(RosterTest, ManyKeysAreEachFoundInAnyCaseChangedAndRemoved) {
+  std::mt19937 rng(9);
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back(fmt::format("Pilot Number {} of {}", i, i % 7));
+  for (const std::string& name : names) Register(name, {{"notes", "before"}});
+  auto random_case = [&](std::string name) {
+    for (char& c : name) c = rng() % 2 ? static_cast<char>(std::toupper(c)) : c;
+    return name;
+  };
+  for (const std::string& name : names) {
+    Apply(PilotStream(random_case(name)), PilotFieldsChanged{{{"notes", "after " + name}}});
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Row* row = roster_.Find(Table::kPilot, random_case(names[i]));
+    ASSERT_NE(row, nullptr) << names[i];
+    EXPECT_EQ(row->key(), names[i]);
+    EXPECT_EQ(row->values[kPilotNotes], "after " + names[i]);
+    if (i % 2 == 0) Apply(PilotStream(random_case(names[i])), PilotLeftAlliance{"gone"});
+  }
+  EXPECT_EQ(roster_.size(Table::kPilot), names.size() / 2);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(roster_.Find(Table::kPilot, names[i]) == nullptr, i % 2 == 0) << names[i];
+  }
 }
 
 class SuggestTest : public RosterTest {

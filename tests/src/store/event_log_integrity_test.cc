@@ -137,22 +137,95 @@ TEST(EventLogIntegrityTest, IndexesThatDisagreeWithTheEventsAreReported) {
   TempDir dir;
   WriteFiveEvents(dir.path());
   testing::RawDelete(dir.path(), "streams", StreamIndexKey("pilot/Kaelen Voss", 2));
-  std::string wrong_version;
-  AppendBigEndian64(wrong_version, 9);
-  testing::RawPut(dir.path(), "heads", "pilot/Kaelen Voss", wrong_version);
+  std::string seq_bytes;
+  AppendBigEndian64(seq_bytes, 5);
+  // A stream's version is its last index entry, so these two move its head.
+  testing::RawPut(dir.path(), "streams", StreamIndexKey("pilot/Kaelen Voss", 9), seq_bytes);
+  testing::RawPut(dir.path(), "streams", StreamIndexKey("pilot/Ghost", 1), seq_bytes);
   testing::RawPut(dir.path(), "idempotency", "never-used", IdempotencyValue(4, 5));
 
   auto log = OpenOrDie(dir.path());
+  EXPECT_EQ(*log->StreamVersion("pilot/Kaelen Voss"), 9u);  // what Verify is there to catch
   auto report = log->Verify();
   ASSERT_TRUE(report.ok());
   const std::string all = AllProblems(*report);
-  EXPECT_EQ(report->problems.size(), 3u) << all;
+  EXPECT_EQ(report->problems.size(), 4u) << all;
   EXPECT_TRUE(Mentions(all, "event 2: missing from the index of stream pilot/Kaelen Voss")) << all;
   EXPECT_TRUE(Mentions(all,
-                       "heads: stream pilot/Kaelen Voss is at version 9 but its last event "
-                       "is version 5"))
+                       "stream index: pilot/Kaelen Voss version 9 points at event 5, which is "
+                       "pilot/Kaelen Voss version 5"))
+      << all;
+  EXPECT_TRUE(Mentions(all,
+                       "stream index: pilot/Ghost version 1 points at event 5, which is "
+                       "pilot/Kaelen Voss version 5"))
       << all;
   EXPECT_TRUE(Mentions(all, "idempotency key \"never-used\": points at events 4..5")) << all;
+}
+
+TEST(EventLogIntegrityTest, DamagedLastEventStopsAppendsAndIsReported) {
+  TempDir dir;
+  WriteFiveEvents(dir.path());
+  // The next append chains from the last record's hash and timestamp.
+  std::string record = testing::RawRecord(dir.path(), 5);
+  record.resize(record.size() - 10);
+  testing::RawPutRecord(dir.path(), 5, record);
+
+  auto log = OpenOrDie(dir.path());
+  EXPECT_EQ(*log->Head(), 5u);
+  auto append = log->Append(MarkedBatch("Mira Sol", "after", 1));
+  ASSERT_FALSE(append.ok());
+  EXPECT_EQ(append.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(append.error().message, "its last event, 5, cannot be read"))
+      << append.error().message;
+  EXPECT_EQ(*log->Head(), 5u);
+  EXPECT_EQ(*log->StreamVersion("pilot/Mira Sol"), 0u);
+  // The snapshot slot needs only the head's sequence.
+  EXPECT_TRUE(log->PutSnapshot("roster", 5, "state").ok());
+
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  const std::string all = AllProblems(*report);
+  EXPECT_TRUE(Mentions(all, "event 5: the record does not end with its hash field")) << all;
+  EXPECT_TRUE(Mentions(all,
+                       "event 5: the last event's hash or timestamp cannot be read, so nothing "
+                       "can be appended after it"))
+      << all;
+}
+
+TEST(EventLogIntegrityTest, LongScanDeliversEveryEventBeforeACorruptOrMissingOne) {
+  TempDir dir;
+  {
+    auto log = OpenOrDie(dir.path());
+    for (int batch = 0; batch < 8; ++batch) {
+      ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "e" + std::to_string(batch), 1000)).ok());
+    }
+  }
+  // Both far enough in to be decoded ahead of the callback, on the second thread.
+  testing::RawPutRecord(dir.path(), 6500, "{\"seq\":6500}");
+  std::uint64_t seq = 4321;
+  testing::RawDelete(dir.path(), "events", std::string_view(reinterpret_cast<char*>(&seq), 8));
+
+  auto log = OpenOrDie(dir.path());
+  std::uint64_t last_seen = 0;
+  auto scan_from = [&](std::uint64_t from) {
+    last_seen = from - 1;
+    return log->Scan(from, 8000, [&](const Event& e) {
+      EXPECT_EQ(e.seq, last_seen + 1);
+      last_seen = e.seq;
+      return true;
+    });
+  };
+  auto missing = scan_from(1);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(missing.error().message, "event 4321 is missing")) << missing.error().message;
+  EXPECT_EQ(last_seen, 4320u);
+
+  auto corrupt = scan_from(4322);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(corrupt.error().message, "event 6500")) << corrupt.error().message;
+  EXPECT_EQ(last_seen, 6499u);
 }
 
 }  // namespace

@@ -1,59 +1,6 @@
 #include "tests/src/store/log_test_support.h"
 
-#include <gtest/gtest.h>
-#include <lmdb.h>
-#include <stdlib.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <stdexcept>
-
 namespace kraken::testing {
-namespace {
-
-void Check(int rc, const char* what) {
-  if (rc != MDB_SUCCESS) throw std::runtime_error(std::string(what) + ": " + mdb_strerror(rc));
-}
-
-// Runs `fn(txn, dbi)` in one write transaction on database `db` of the log in `dir`.
-template <typename F>
-void WithRawDb(const std::string& dir, const char* db, F&& fn) {
-  MDB_env* env = nullptr;
-  Check(mdb_env_create(&env), "mdb_env_create");
-  mdb_env_set_maxdbs(env, 8);
-  MDB_txn* txn = nullptr;
-  try {
-    Check(mdb_env_open(env, dir.c_str(), 0, 0644), "mdb_env_open");
-    Check(mdb_txn_begin(env, nullptr, 0, &txn), "mdb_txn_begin");
-    MDB_dbi dbi;
-    const unsigned flags = std::string_view(db) == "events" ? MDB_INTEGERKEY : 0;
-    Check(mdb_dbi_open(txn, db, flags, &dbi), "mdb_dbi_open");
-    fn(txn, dbi);
-    Check(mdb_txn_commit(std::exchange(txn, nullptr)), "mdb_txn_commit");
-  } catch (...) {
-    if (txn != nullptr) mdb_txn_abort(txn);
-    mdb_env_close(env);
-    throw;
-  }
-  mdb_env_close(env);
-}
-
-MDB_val Val(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
-
-}  // namespace
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/kraken-store-test-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 Event MarkedEvent(std::string_view pilot, std::string marker) {
   Event event;
@@ -78,55 +25,6 @@ AppendRequest MarkedBatch(std::string_view pilot, std::string_view prefix, int c
 std::string MarkerOf(const Event& event) {
   const auto* left = std::get_if<PilotLeftAlliance>(&event.payload);
   return left != nullptr ? left->reason : std::string();
-}
-
-std::unique_ptr<EventLog> OpenOrDie(const std::string& dir, EventLog::Options options) {
-  auto log = EventLog::Open(dir, std::move(options));
-  if (!log.ok()) throw std::runtime_error("opening the log failed: " + log.error().message);
-  return std::move(log).value();
-}
-
-std::string RawRecord(const std::string& dir, std::uint64_t seq) {
-  std::string record;
-  WithRawDb(dir, "events", [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key{sizeof(seq), &seq}, value;
-    Check(mdb_get(txn, dbi, &key, &value), "mdb_get");
-    record.assign(static_cast<const char*>(value.mv_data), value.mv_size);
-  });
-  return record;
-}
-
-void RawPutRecord(const std::string& dir, std::uint64_t seq, std::string_view record) {
-  WithRawDb(dir, "events", [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key{sizeof(seq), &seq}, value = Val(record);
-    Check(mdb_put(txn, dbi, &key, &value, 0), "mdb_put");
-  });
-}
-
-void RawDelete(const std::string& dir, const char* db, std::string_view key_bytes) {
-  WithRawDb(dir, db, [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key = Val(key_bytes);
-    Check(mdb_del(txn, dbi, &key, nullptr), "mdb_del");
-  });
-}
-
-void RawPut(const std::string& dir, const char* db, std::string_view key_bytes,
-            std::string_view value_bytes) {
-  WithRawDb(dir, db, [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key = Val(key_bytes), value = Val(value_bytes);
-    Check(mdb_put(txn, dbi, &key, &value, 0), "mdb_put");
-  });
-}
-
-void RawWithReadTransaction(const std::string& dir, const std::function<void()>& while_held) {
-  MDB_env* env = nullptr;
-  Check(mdb_env_create(&env), "mdb_env_create");
-  MDB_txn* txn = nullptr;
-  Check(mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0644), "mdb_env_open");
-  Check(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
-  while_held();
-  mdb_txn_abort(txn);
-  mdb_env_close(env);
 }
 
 }  // namespace kraken::testing

@@ -1,0 +1,118 @@
+#include "src/store/log_heads.h"
+
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "events/codec.h"
+#include "events/event.h"
+#include "src/store/log_keys.h"
+
+namespace kraken {
+namespace {
+
+// The "ts" member of a record written by EncodeRecord, without decoding the
+// rest: the first `"ts":"` in it. EncodeRecord writes seq, stream, ver, type and
+// then ts, and a string value never holds an unescaped quote, so that text
+// cannot appear earlier (a payload's member names, which could end in it, all
+// come later).
+std::optional<std::int64_t> RecordTimestamp(std::string_view record) {
+  constexpr std::string_view kField = "\"ts\":\"";
+  const std::size_t start = record.find(kField);
+  if (start == std::string_view::npos) return std::nullopt;
+  const std::size_t from = start + kField.size();
+  const std::size_t end = record.find('"', from);
+  if (end == std::string_view::npos) return std::nullopt;
+  return ParseTimestamp(record.substr(from, end - from));
+}
+
+}  // namespace
+
+int ReadHeadSeq(MDB_txn* txn, const LogDbs& dbs, std::uint64_t& head_seq) {
+  head_seq = 0;
+  Cursor cursor;
+  int rc = cursor.Open(txn, dbs.events);
+  if (rc != MDB_SUCCESS) return rc;
+  MDB_val key, value;
+  rc = cursor.Get(key, value, MDB_LAST);
+  if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // nothing appended yet
+  if (rc != MDB_SUCCESS) return rc;
+  head_seq = SeqOfKey(key);
+  return head_seq == 0 ? MDB_CORRUPTED : MDB_SUCCESS;
+}
+
+int ReadChainHead(MDB_txn* txn, const LogDbs& dbs, ChainHead& head) {
+  head = ChainHead{};
+  Cursor cursor;
+  int rc = cursor.Open(txn, dbs.events);
+  if (rc != MDB_SUCCESS) return rc;
+  MDB_val key, value;
+  rc = cursor.Get(key, value, MDB_LAST);
+  if (rc == MDB_NOTFOUND) return MDB_SUCCESS;
+  if (rc != MDB_SUCCESS) return rc;
+  head.head_seq = SeqOfKey(key);
+  if (head.head_seq == 0) return MDB_CORRUPTED;
+  const std::string_view record = ToView(value);
+  const std::optional<std::int64_t> ts = RecordTimestamp(record);
+  // HashedPart checks the suffix is `,"hash":"<64 hex digits>"}`.
+  const std::optional<Digest> hash =
+      HashedPart(record).ok()
+          ? ParseDigestHex(record.substr(record.size() - 2 - kHashHexLength, kHashHexLength))
+          : std::nullopt;
+  if (!ts || !hash) return MDB_CORRUPTED;
+  head.last_hash = *hash;
+  head.last_ts = *ts;
+  return MDB_SUCCESS;
+}
+
+int ReadStreamVersion(MDB_txn* txn, const LogDbs& dbs, std::string_view stream,
+                      std::uint64_t& version) {
+  version = 0;
+  Cursor cursor;
+  int rc = cursor.Open(txn, dbs.streams);
+  if (rc != MDB_SUCCESS) return rc;
+  // The stream's last key is the one just before "<stream>\x01", or the last key
+  // of all when nothing sorts after the stream.
+  const std::string end = StreamIndexEnd(stream);
+  MDB_val key = ToVal(end), value;
+  rc = cursor.Get(key, value, MDB_SET_RANGE);
+  if (rc == MDB_SUCCESS) {
+    rc = cursor.Get(key, value, MDB_PREV);
+  } else if (rc == MDB_NOTFOUND) {
+    rc = cursor.Get(key, value, MDB_LAST);
+  }
+  if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // no key before it: a new stream
+  if (rc != MDB_SUCCESS) return rc;
+  const std::string_view found = ToView(key);
+  if (found.size() <= stream.size() || !found.starts_with(stream) ||
+      found[stream.size()] != '\0') {
+    return MDB_SUCCESS;  // another stream's key: this one has no events
+  }
+  if (found.size() != stream.size() + kStreamIndexSuffixBytes) return MDB_CORRUPTED;
+  version = ReadBigEndian64(found.substr(stream.size() + 1));
+  return MDB_SUCCESS;
+}
+
+int CountStreams(MDB_txn* txn, const LogDbs& dbs, std::uint64_t& streams) {
+  streams = 0;
+  Cursor cursor;
+  int rc = cursor.Open(txn, dbs.streams);
+  if (rc != MDB_SUCCESS) return rc;
+  MDB_val key, value;
+  rc = cursor.Get(key, value, MDB_FIRST);
+  while (rc == MDB_SUCCESS) {
+    std::string_view stream;
+    std::uint64_t version = 0;
+    if (!ParseStreamIndexKey(ToView(key), stream, version)) {
+      rc = cursor.Get(key, value, MDB_NEXT);  // malformed; Verify reports it
+      continue;
+    }
+    ++streams;
+    const std::string end = StreamIndexEnd(stream);  // `stream` points into the page
+    key = ToVal(end);
+    rc = cursor.Get(key, value, MDB_SET_RANGE);
+  }
+  return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+}  // namespace kraken

@@ -1,0 +1,175 @@
+// The log's layout on disk (docs/log-layout.md): what an append stores, and the
+// heads that are read from it rather than stored beside it.
+
+#include <gtest/gtest.h>
+#include <lmdb.h>
+
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include "src/store/event_log.h"
+#include "src/store/log_keys.h"
+#include "tests/src/store/log_test_support.h"
+
+namespace kraken {
+namespace {
+
+using testing::MarkedBatch;
+using testing::MarkedEvent;
+using testing::OpenOrDie;
+using testing::TempDir;
+
+void Check(int rc, const char* what) {
+  if (rc != MDB_SUCCESS) throw std::runtime_error(std::string(what) + ": " + mdb_strerror(rc));
+}
+
+std::string AsString(const MDB_val& val) {
+  return std::string(static_cast<const char*>(val.mv_data), val.mv_size);
+}
+
+// The entries of database `db` (nullptr: the main database, which lists the
+// named ones) of the closed log in `dir`, read raw.
+std::map<std::string, std::string> RawEntries(const std::string& dir, const char* db) {
+  MDB_env* env = nullptr;
+  Check(mdb_env_create(&env), "mdb_env_create");
+  mdb_env_set_maxdbs(env, 8);
+  MDB_txn* txn = nullptr;
+  MDB_cursor* cursor = nullptr;
+  std::map<std::string, std::string> entries;
+  try {
+    Check(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644), "mdb_env_open");
+    Check(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
+    MDB_dbi dbi;
+    Check(mdb_dbi_open(txn, db, 0, &dbi), "mdb_dbi_open");
+    Check(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
+    MDB_val key, value;
+    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+      entries[AsString(key)] = AsString(value);
+    }
+  } catch (...) {
+    if (cursor != nullptr) mdb_cursor_close(cursor);
+    if (txn != nullptr) mdb_txn_abort(txn);
+    mdb_env_close(env);
+    throw;
+  }
+  mdb_cursor_close(cursor);
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return entries;
+}
+
+AppendRequest One(std::string_view pilot, std::string marker) {
+  AppendRequest request;
+  request.events.push_back(MarkedEvent(pilot, std::move(marker)));
+  return request;
+}
+
+TEST(EventLogLayoutTest, AppendsStoreOnlyTheEventsAndTheirIndexes) {
+  TempDir dir;
+  {
+    auto log = OpenOrDie(dir.path());
+    AppendRequest keyed = MarkedBatch("Kaelen Voss", "k", 2);
+    keyed.idempotency_key = "import-1";
+    ASSERT_TRUE(log->Append(keyed).ok());
+    ASSERT_TRUE(log->Append(One("Mira Sol", "m")).ok());
+  }
+  std::set<std::string> databases;
+  for (const auto& [name, value] : RawEntries(dir.path(), nullptr)) databases.insert(name);
+  EXPECT_EQ(databases,
+            (std::set<std::string>{"events", "idempotency", "meta", "snapshots", "streams"}));
+  EXPECT_EQ(RawEntries(dir.path(), "meta"),
+            (std::map<std::string, std::string>{{"format", "kraken-log-2"}}));
+  EXPECT_EQ(RawEntries(dir.path(), "streams").size(), 3u);
+  EXPECT_EQ(RawEntries(dir.path(), "idempotency").size(), 1u);
+}
+
+TEST(EventLogLayoutTest, LogInAnotherFormatIsRefused) {
+  TempDir dir;
+  {
+    auto log = OpenOrDie(dir.path());
+    ASSERT_TRUE(log->Append(One("Kaelen Voss", "a")).ok());
+  }
+  testing::RawPut(dir.path(), "meta", "format", "kraken-log-1");
+  auto log = EventLog::Open(dir.path());
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(log.error().message.find("holds a log in format \"kraken-log-1\"; this build reads "
+                                     "\"kraken-log-2\""),
+            std::string::npos)
+      << log.error().message;
+}
+
+TEST(EventLogLayoutTest, StreamVersionIsTheLastIndexEntryOfThatStreamOnly) {
+  TempDir dir;
+  auto log = OpenOrDie(dir.path());
+  // Names that sort next to each other: a prefix of another, one with a byte
+  // below the index's separator-plus-one, the first and the last of all.
+  const std::string al = PilotStream("Al");
+  const std::string al_bo = PilotStream("Al Bo");
+  const std::string al_x01 = PilotStream("Al\x01");
+  const std::string first = "a";
+  const std::string last = "zz";
+  const std::pair<std::string, int> appends[] = {{al, 3}, {al_bo, 2}, {al_x01, 4}, {first, 1},
+                                                 {last, 5}};
+  for (const auto& [stream, count] : appends) {
+    for (int i = 0; i < count; ++i) {
+      AppendRequest request = One("x", stream + std::to_string(i));
+      request.events[0].stream = stream;
+      request.expected_versions[stream] = static_cast<std::uint64_t>(i);
+      auto result = log->Append(std::move(request));
+      ASSERT_TRUE(result.ok()) << stream << ": " << result.error().message;
+    }
+  }
+  EXPECT_EQ(*log->StreamVersion(al), 3u);
+  EXPECT_EQ(*log->StreamVersion(al_bo), 2u);
+  EXPECT_EQ(*log->StreamVersion(al_x01), 4u);
+  EXPECT_EQ(*log->StreamVersion(first), 1u);
+  EXPECT_EQ(*log->StreamVersion(last), 5u);
+  for (const char* absent : {"pilot/A", "pilot/Al B", "pilot/Al\x01\x01", "0", "zzz", "\x7f"}) {
+    EXPECT_EQ(*log->StreamVersion(absent), 0u) << absent;
+  }
+  EXPECT_EQ(*log->Head(), 15u);
+  EXPECT_EQ(log->Stats()->streams, 5u);
+
+  // Appends take the next version from the same place.
+  AppendRequest stale = One("Al", "stale");
+  stale.expected_versions[al] = 2;
+  EXPECT_EQ(log->Append(stale).error().actual_version, 3u);
+  auto next = log->Append(One("Al", "next"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(log->Get(next->first_seq)->version, 4u);
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+  EXPECT_EQ(report->streams_checked, 5u);
+}
+
+TEST(EventLogLayoutTest, HeadAndChainContinueFromTheLastStoredEvent) {
+  TempDir dir;
+  std::int64_t now = 7'000'000;
+  EventLog::Options options;
+  options.clock = [&now] { return now; };
+  {
+    auto log = OpenOrDie(dir.path(), options);
+    EXPECT_EQ(*log->Head(), 0u);
+    EXPECT_EQ(log->Stats()->streams, 0u);
+    ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "a", 3)).ok());
+  }
+  now = 1'000'000;  // the clock stepped back while the log was closed
+  auto log = OpenOrDie(dir.path(), options);
+  EXPECT_EQ(*log->Head(), 3u);
+  auto result = log->Append(One("Kaelen Voss", "after"));
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->first_seq, 4u);
+  EXPECT_EQ(log->Get(4)->ts_us, 7'000'000);  // the last stored event's timestamp
+  EXPECT_EQ(log->Get(4)->version, 4u);
+  auto report = log->Verify();  // the chain runs on from event 3's stored hash
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+}
+
+}  // namespace
+}  // namespace kraken
