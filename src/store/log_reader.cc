@@ -39,8 +39,8 @@ struct Chunk {
 // Reads events `next`..`last` in `txn` into `chunk`, at most kChunkEvents of them,
 // and advances `next` past them. A decode failure, a missing event or an LMDB
 // error ends the chunk and goes into chunk.failure. Stops early (with no
-// failure) once `*stop` is set. Events already in chunk.events are assigned
-// over, which frees what they held on this thread.
+// failure) once `*stop` is set. Events already in chunk.events are decoded
+// into, reusing what they held (on this thread).
 void ReadChunk(const LmdbEnv& env, MDB_txn* txn, std::uint64_t& next, std::uint64_t last,
                EventDecoder& decoder, Chunk& chunk, const std::atomic<bool>* stop) {
   chunk.failure.reset();
@@ -59,15 +59,12 @@ void ReadChunk(const LmdbEnv& env, MDB_txn* txn, std::uint64_t& next, std::uint6
       stopped = true;
       break;
     }
-    Result<Event> event = decoder.Decode(ToView(value), next);
-    if (!event.ok()) {
-      chunk.failure = event.take_error();
+    // Decoding into the slot reuses the strings and maps it held before.
+    if (count == chunk.events.size()) chunk.events.emplace_back();
+    Status decoded = decoder.DecodeInto(ToView(value), next, chunk.events[count]);
+    if (!decoded.ok()) {
+      chunk.failure = decoded.take_error();
       break;
-    }
-    if (count < chunk.events.size()) {
-      chunk.events[count] = std::move(event).value();
-    } else {
-      chunk.events.push_back(std::move(event).value());
     }
     ++count;
     ++next;
