@@ -19,7 +19,9 @@ constexpr std::string_view kHashPrefix = ",\"hash\":\"";
 constexpr std::size_t kHashSuffixLength = kHashPrefix.size() + kHashHexLength + 2;  // "}
 
 void AppendValue(std::string& out, const std::string& s) { AppendJsonString(out, s); }
-void AppendValue(std::string& out, std::uint64_t n) { fmt::format_to(std::back_inserter(out), "{}", n); }
+void AppendValue(std::string& out, std::uint64_t n) {
+  fmt::format_to(std::back_inserter(out), "{}", n);
+}
 void AppendValue(std::string& out, const Fields& fields) {
   out.push_back('{');
   bool first = true;
@@ -64,8 +66,9 @@ std::string EncodeRecord(const Event& e) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{{\"seq\":{},\"stream\":", e.seq);
   AppendJsonString(out, e.stream);
-  fmt::format_to(it, ",\"ver\":{},\"type\":\"{}\",\"ts\":\"{}\",\"src\":\"{}\",\"actor\":",
-                 e.version, e.type(), FormatTimestamp(e.ts_us), SourceName(e.source));
+  fmt::format_to(it,
+                 ",\"ver\":{},\"type\":\"{}\",\"ts\":\"{}\",\"src\":\"{}\",\"actor\":", e.version,
+                 e.type(), FormatTimestamp(e.ts_us), SourceName(e.source));
   AppendJsonString(out, e.actor);
   if (!e.idempotency_key.empty()) {
     out.append(",\"idem\":");
@@ -88,15 +91,15 @@ std::string EncodeRecord(const Event& e) {
 }
 
 Result<std::string_view> HashedPart(std::string_view record) {
-  const bool well_formed = record.size() > kHashSuffixLength &&
-                           record.substr(record.size() - kHashSuffixLength, kHashPrefix.size()) ==
-                               kHashPrefix &&
-                           record.substr(record.size() - 2) == "\"}";
+  const bool well_formed =
+      record.size() > kHashSuffixLength &&
+      record.substr(record.size() - kHashSuffixLength, kHashPrefix.size()) == kHashPrefix &&
+      record.substr(record.size() - 2) == "\"}";
   const auto digits =
       well_formed ? record.substr(record.size() - 2 - kHashHexLength, kHashHexLength) : "";
   const bool hex = well_formed && std::all_of(digits.begin(), digits.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  });
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
   if (!hex) {
     return MakeError(ErrorCode::kCorrupt, "record does not end with its hash field");
   }

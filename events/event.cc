@@ -14,18 +14,30 @@ namespace {
 
 template <typename T>
 constexpr std::string_view NameOf() {
-  if constexpr (std::is_same_v<T, PilotRegistered>) return "PilotRegistered";
-  else if constexpr (std::is_same_v<T, PilotFieldsChanged>) return "PilotFieldsChanged";
-  else if constexpr (std::is_same_v<T, PilotLinkedToDiscord>) return "PilotLinkedToDiscord";
-  else if constexpr (std::is_same_v<T, AltLinked>) return "AltLinked";
-  else if constexpr (std::is_same_v<T, AltUnlinked>) return "AltUnlinked";
-  else if constexpr (std::is_same_v<T, PilotLeftAlliance>) return "PilotLeftAlliance";
-  else if constexpr (std::is_same_v<T, CorpCreated>) return "CorpCreated";
-  else if constexpr (std::is_same_v<T, CorpChanged>) return "CorpChanged";
-  else if constexpr (std::is_same_v<T, CorpRemoved>) return "CorpRemoved";
-  else if constexpr (std::is_same_v<T, ImportBatchCommitted>) return "ImportBatchCommitted";
-  else if constexpr (std::is_same_v<T, ConflictDetected>) return "ConflictDetected";
-  else if constexpr (std::is_same_v<T, ConflictResolved>) return "ConflictResolved";
+  if constexpr (std::is_same_v<T, PilotRegistered>)
+    return "PilotRegistered";
+  else if constexpr (std::is_same_v<T, PilotFieldsChanged>)
+    return "PilotFieldsChanged";
+  else if constexpr (std::is_same_v<T, PilotLinkedToDiscord>)
+    return "PilotLinkedToDiscord";
+  else if constexpr (std::is_same_v<T, AltLinked>)
+    return "AltLinked";
+  else if constexpr (std::is_same_v<T, AltUnlinked>)
+    return "AltUnlinked";
+  else if constexpr (std::is_same_v<T, PilotLeftAlliance>)
+    return "PilotLeftAlliance";
+  else if constexpr (std::is_same_v<T, CorpCreated>)
+    return "CorpCreated";
+  else if constexpr (std::is_same_v<T, CorpChanged>)
+    return "CorpChanged";
+  else if constexpr (std::is_same_v<T, CorpRemoved>)
+    return "CorpRemoved";
+  else if constexpr (std::is_same_v<T, ImportBatchCommitted>)
+    return "ImportBatchCommitted";
+  else if constexpr (std::is_same_v<T, ConflictDetected>)
+    return "ConflictDetected";
+  else if constexpr (std::is_same_v<T, ConflictResolved>)
+    return "ConflictResolved";
   else {
     static_assert(std::is_same_v<T, EventReverted>, "every payload type needs a name");
     return "EventReverted";
@@ -100,10 +112,14 @@ bool ParseInt(std::string_view s, int& out) {
 
 std::string_view SourceName(Source source) {
   switch (source) {
-    case Source::kDiscord: return "discord";
-    case Source::kSheet: return "sheet";
-    case Source::kCli: return "cli";
-    case Source::kSystem: return "system";
+    case Source::kDiscord:
+      return "discord";
+    case Source::kSheet:
+      return "sheet";
+    case Source::kCli:
+      return "cli";
+    case Source::kSystem:
+      return "system";
   }
   return "system";
 }

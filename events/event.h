@@ -86,9 +86,9 @@ struct EventReverted {
 };
 
 using Payload =
-    std::variant<PilotRegistered, PilotFieldsChanged, PilotLinkedToDiscord, AltLinked,
-                 AltUnlinked, PilotLeftAlliance, CorpCreated, CorpChanged, CorpRemoved,
-                 ImportBatchCommitted, ConflictDetected, ConflictResolved, EventReverted>;
+    std::variant<PilotRegistered, PilotFieldsChanged, PilotLinkedToDiscord, AltLinked, AltUnlinked,
+                 PilotLeftAlliance, CorpCreated, CorpChanged, CorpRemoved, ImportBatchCommitted,
+                 ConflictDetected, ConflictResolved, EventReverted>;
 
 // The type's name as stored: "PilotRegistered", ...
 std::string_view TypeName(const Payload& payload);

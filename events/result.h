@@ -39,23 +39,38 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
-  Error&& take_error() { assert(!ok()); return std::get<1>(std::move(v_)); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error&& take_error() {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -67,7 +82,7 @@ struct Ok {};
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Ok) {}                                       // NOLINT: implicit by design
+  Status(Ok) {}                                                  // NOLINT: implicit by design
   Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
   template <typename T>
   Status(Result<T>&& r) : ok_(r.ok()) {  // NOLINT: drops a value, keeps an error
@@ -76,8 +91,14 @@ class [[nodiscard]] Status {
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return error_; }
-  Error&& take_error() { assert(!ok_); return std::move(error_); }
+  const Error& error() const {
+    assert(!ok_);
+    return error_;
+  }
+  Error&& take_error() {
+    assert(!ok_);
+    return std::move(error_);
+  }
 
  private:
   Error error_;
@@ -91,9 +112,9 @@ inline Error MakeError(ErrorCode code, std::string message) {
 }  // namespace kraken
 
 // Propagates an error from a Result or Status expression.
-#define KRAKEN_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    auto kraken_status_ = (expr);               \
+#define KRAKEN_RETURN_IF_ERROR(expr)                              \
+  do {                                                            \
+    auto kraken_status_ = (expr);                                 \
     if (!kraken_status_.ok()) return kraken_status_.take_error(); \
   } while (0)
 

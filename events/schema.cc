@@ -1,7 +1,5 @@
 #include "events/schema.h"
 
-#include "events/utf8.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -9,11 +7,13 @@
 #include <charconv>
 #include <chrono>
 
+#include "events/utf8.h"
+
 namespace kraken {
 namespace {
 
 Column CoreColumn(std::string name, ColumnType type, Editor editor, std::string description,
-            std::vector<std::string> enum_values = {}) {
+                  std::vector<std::string> enum_values = {}) {
   Column c;
   c.name = std::move(name);
   c.type = type;
@@ -62,13 +62,20 @@ Result<std::string> NormalizeDate(const Column& col, std::string_view v) {
 
 std::string_view ColumnTypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kText: return "text";
-    case ColumnType::kInteger: return "integer";
-    case ColumnType::kEnum: return "enum";
-    case ColumnType::kDate: return "date";
-    case ColumnType::kPilotRef: return "pilot";
-    case ColumnType::kCorpRef: return "corp";
-    case ColumnType::kDiscordId: return "discord_id";
+    case ColumnType::kText:
+      return "text";
+    case ColumnType::kInteger:
+      return "integer";
+    case ColumnType::kEnum:
+      return "enum";
+    case ColumnType::kDate:
+      return "date";
+    case ColumnType::kPilotRef:
+      return "pilot";
+    case ColumnType::kCorpRef:
+      return "corp";
+    case ColumnType::kDiscordId:
+      return "discord_id";
   }
   return "text";
 }
@@ -100,11 +107,11 @@ Schema Schema::Core() {
   s.pilot_columns_ = {
       CoreColumn("name", ColumnType::kText, Editor::kSystem, "in-game name; the row's key"),
       CoreColumn("discord_id", ColumnType::kDiscordId, Editor::kSystem,
-           "linked Discord user; set by /pilot register or `kraken pilot link`"),
+                 "linked Discord user; set by /pilot register or `kraken pilot link`"),
       CoreColumn("corp", ColumnType::kCorpRef, Editor::kSelf, "corp ticker"),
       CoreColumn("clone", ColumnType::kEnum, Editor::kSelf, "clone state", {"Alpha", "Omega"}),
       CoreColumn("main", ColumnType::kPilotRef, Editor::kSystem,
-           "the main pilot, for alts; set by `kraken pilot alt`"),
+                 "the main pilot, for alts; set by `kraken pilot alt`"),
       CoreColumn("timezone", ColumnType::kText, Editor::kSelf, "e.g. UTC+2 or Europe/Berlin"),
       CoreColumn("notes", ColumnType::kText, Editor::kSelf, "free text"),
   };
@@ -113,7 +120,7 @@ Schema Schema::Core() {
       CoreColumn("name", ColumnType::kText, Editor::kAdmin, "full corp name"),
       CoreColumn("ceo", ColumnType::kPilotRef, Editor::kAdmin, "CEO pilot"),
       CoreColumn("status", ColumnType::kEnum, Editor::kAdmin, "standing in the alliance",
-           {"member", "blue", "former"}),
+                 {"member", "blue", "former"}),
   };
   s.pilot_columns_[kPilotNotes].max_length = 500;
   return s;
@@ -174,16 +181,15 @@ Result<std::string> Schema::Normalize(Table table, std::string_view column,
     std::vector<std::string_view> names;
     for (const auto& c : columns(table)) names.push_back(c.name);
     return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{} has no column '{}'; columns are: {}", TableName(table),
-                                 column, fmt::join(names, ", ")));
+                     fmt::format("{} has no column '{}'; columns are: {}", TableName(table), column,
+                                 fmt::join(names, ", ")));
   }
   const std::string_view v = Trim(raw);
   if (v.empty()) return std::string();
   auto length = CountPrintableCodePoints(v);
   if (!length) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{} must be UTF-8 text without control characters",
-                                 col->name));
+                     fmt::format("{} must be UTF-8 text without control characters", col->name));
   }
   if (*length > col->max_length) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -222,12 +228,13 @@ Result<std::string> Schema::Normalize(Table table, std::string_view column,
       return std::string(v);
     }
     case ColumnType::kDiscordId: {
-      const bool digits = v.size() >= 5 && v.size() <= 20 &&
-                          std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool digits =
+          v.size() >= 5 && v.size() <= 20 &&
+          std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!digits) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         fmt::format("{} must be a Discord user id (5-20 digits), not '{}'",
-                                     col->name, v));
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            fmt::format("{} must be a Discord user id (5-20 digits), not '{}'", col->name, v));
       }
       return std::string(v);
     }
@@ -255,11 +262,11 @@ std::uint64_t Schema::Fingerprint() const {
 
 Status ValidateKey(Table table, std::string_view key) {
   if (table == Table::kCorp) {
-    const bool ok = !key.empty() && key.size() <= 5 &&
-                    std::all_of(key.begin(), key.end(), [](char c) {
-                      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                             (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-                    });
+    const bool ok =
+        !key.empty() && key.size() <= 5 && std::all_of(key.begin(), key.end(), [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '-' || c == '_';
+        });
     if (!ok) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("corp ticker '{}' must be 1 to 5 letters, digits, '.', '-' "

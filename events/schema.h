@@ -37,15 +37,14 @@ struct Column {
   ColumnType type = ColumnType::kText;
   std::vector<std::string> enum_values;  // with kEnum, in display case
   Editor editor = Editor::kAdmin;
-  bool core = false;         // built in, not declared in config
+  bool core = false;  // built in, not declared in config
   std::size_t max_length = 200;
   std::string description;
 };
 
 // Positions of the core columns in Schema::columns(); declared columns follow them.
-inline constexpr std::size_t kPilotName = 0, kPilotDiscordId = 1, kPilotCorp = 2,
-                             kPilotClone = 3, kPilotMain = 4, kPilotTimezone = 5,
-                             kPilotNotes = 6;
+inline constexpr std::size_t kPilotName = 0, kPilotDiscordId = 1, kPilotCorp = 2, kPilotClone = 3,
+                             kPilotMain = 4, kPilotTimezone = 5, kPilotNotes = 6;
 inline constexpr std::size_t kCorpTicker = 0, kCorpName = 1, kCorpCeo = 2, kCorpStatus = 3;
 
 class Schema {
@@ -68,8 +67,7 @@ class Schema {
   // their declared case, dates as YYYY-MM-DD, integers without leading '+' or
   // zeros, text trimmed. Empty clears the field. The error names the column, the
   // value and what is allowed.
-  Result<std::string> Normalize(Table table, std::string_view column,
-                                std::string_view value) const;
+  Result<std::string> Normalize(Table table, std::string_view column, std::string_view value) const;
 
   // Changes whenever the columns change, so cached projections can be discarded.
   std::uint64_t Fingerprint() const;

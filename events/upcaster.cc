@@ -24,8 +24,8 @@ Result<RawPayload> UpcasterChain::Upcast(std::uint32_t from_version, std::uint32
     }
     auto next = it->second(std::move(payload));
     if (!next.ok()) {
-      return MakeError(ErrorCode::kCorrupt, fmt::format("upcasting from schema version {}: {}",
-                                                        v, next.error().message));
+      return MakeError(ErrorCode::kCorrupt, fmt::format("upcasting from schema version {}: {}", v,
+                                                        next.error().message));
     }
     payload = std::move(next).value();
   }

@@ -66,17 +66,21 @@ std::string StreamOf(Table table, std::string_view key) {
 // One row of the file, validated.
 struct FileRow {
   std::size_t line = 0;
-  std::string key;         // as stored if the row exists, else as typed
+  std::string key;  // as stored if the row exists, else as typed
   const Row* existing = nullptr;
-  Fields values;           // column -> canonical value, valid cells only
+  Fields values;  // column -> canonical value, valid cells only
 };
 
 class Planner {
  public:
   Planner(const AllianceState& state, const CsvTable& csv, const ImportOptions& options,
           HeaderMap header)
-      : state_(state), roster_(state.roster()), schema_(roster_.schema()), csv_(csv),
-        options_(options), header_(std::move(header)) {
+      : state_(state),
+        roster_(state.roster()),
+        schema_(roster_.schema()),
+        csv_(csv),
+        options_(options),
+        header_(std::move(header)) {
     plan_.table = header_.table;
   }
 
@@ -94,13 +98,12 @@ class Planner {
     if (!plan_.events.empty()) {
       const std::string stream = "import/" + options_.batch_id;
       Expect(stream);
-      plan_.events.push_back(NewEvent(
-          stream,
-          ImportBatchCommitted{options_.batch_id, options_.origin, plan_.added.size(),
-                               plan_.changed.size(),
-                               options_.remove_missing ? plan_.removed.size() : 0,
-                               plan_.rejected.size()},
-          options_));
+      plan_.events.push_back(
+          NewEvent(stream,
+                   ImportBatchCommitted{
+                       options_.batch_id, options_.origin, plan_.added.size(), plan_.changed.size(),
+                       options_.remove_missing ? plan_.removed.size() : 0, plan_.rejected.size()},
+                   options_));
     }
     return std::move(plan_);
   }
@@ -127,7 +130,8 @@ class Planner {
       while (!key.empty() && key.back() == ' ') key.pop_back();
       while (!key.empty() && key.front() == ' ') key.erase(0, 1);
       if (key.empty()) {
-        Reject(line, "", key_name, "", fmt::format("the row has no {}; every row needs one", key_name));
+        Reject(line, "", key_name, "",
+               fmt::format("the row has no {}; every row needs one", key_name));
         continue;
       }
       if (Status valid = ValidateKey(header_.table, key); !valid.ok()) {
@@ -136,8 +140,9 @@ class Planner {
       }
       auto [it, fresh] = first_line.emplace(ToLower(key), line);
       if (!fresh) {
-        Reject(line, key, key_name, key,
-               fmt::format("'{}' is listed twice (first on line {}); keep one row", key, it->second));
+        Reject(
+            line, key, key_name, key,
+            fmt::format("'{}' is listed twice (first on line {}); keep one row", key, it->second));
         continue;
       }
       FileRow row;
@@ -208,9 +213,10 @@ class Planner {
     if (EqualsIgnoreCase(main, row.key)) {
       reason = "a pilot cannot be its own alt";
     } else if (options_.remove_missing && !listed_.contains(ToLower(main))) {
-      reason = fmt::format("'{}' is not in the file, so --remove-missing removes it; list it or "
-                           "pick another main",
-                           main);
+      reason = fmt::format(
+          "'{}' is not in the file, so --remove-missing removes it; list it or "
+          "pick another main",
+          main);
     } else if (std::string upper = FinalMain(main); !upper.empty()) {
       reason = fmt::format("'{}' is itself an alt of '{}'; use '{}' as main", main, upper, upper);
     } else if (row.existing && !roster_.AltsOf(row.key).empty() &&
@@ -258,10 +264,10 @@ class Planner {
       return;
     } else if (!plain.empty()) {
       Expect(stream);
-      plan_.events.push_back(NewEvent(stream,
-                                      table == Table::kPilot ? Payload(PilotFieldsChanged{plain})
-                                                             : Payload(CorpChanged{plain}),
-                                      options_));
+      plan_.events.push_back(NewEvent(
+          stream,
+          table == Table::kPilot ? Payload(PilotFieldsChanged{plain}) : Payload(CorpChanged{plain}),
+          options_));
     }
     if (discord_id) {
       Expect(stream);
@@ -296,11 +302,13 @@ class Planner {
       const std::string stream = StreamOf(header_.table, rp.key);
       Expect(stream);
       if (header_.table == Table::kCorp) {
-        plan_.events.push_back(NewEvent(stream, CorpRemoved{"not in " + options_.origin}, options_));
+        plan_.events.push_back(
+            NewEvent(stream, CorpRemoved{"not in " + options_.origin}, options_));
         continue;
       }
       for (const Row* alt : roster_.AltsOf(rp.key)) {
-        if (removed.contains(ToLower(alt->key())) || !EqualsIgnoreCase(FinalMain(alt->key()), rp.key)) {
+        if (removed.contains(ToLower(alt->key())) ||
+            !EqualsIgnoreCase(FinalMain(alt->key()), rp.key)) {
           continue;
         }
         const std::string alt_stream = PilotStream(alt->key());
@@ -332,9 +340,9 @@ class Planner {
   const ImportOptions& options_;
   HeaderMap header_;
   std::vector<FileRow> rows_;
-  std::vector<std::size_t> row_index_;  // csv row of each rows_ entry
+  std::vector<std::size_t> row_index_;                     // csv row of each rows_ entry
   std::unordered_map<std::string, std::string> new_keys_;  // lower -> as typed
-  std::set<std::string> listed_;  // keys the file names, lower case
+  std::set<std::string> listed_;                           // keys the file names, lower case
   ImportPlan plan_;
 };
 

@@ -19,8 +19,8 @@
 namespace kraken {
 
 struct ImportOptions {
-  std::string origin;         // the file's name, recorded in ImportBatchCommitted
-  std::string batch_id;       // the correlation id of every event of the batch
+  std::string origin;           // the file's name, recorded in ImportBatchCommitted
+  std::string batch_id;         // the correlation id of every event of the batch
   bool remove_missing = false;  // remove rows the file does not list
 };
 

@@ -18,9 +18,7 @@ Event NewEvent(std::string stream, Payload payload) {
   return e;
 }
 
-bool IsMarker(const Event& e) {
-  return std::holds_alternative<ImportBatchCommitted>(e.payload);
-}
+bool IsMarker(const Event& e) { return std::holds_alternative<ImportBatchCommitted>(e.payload); }
 
 Status CheckRevertible(const Event& e) {
   if (std::holds_alternative<EventReverted>(e.payload)) {
@@ -62,10 +60,10 @@ std::vector<std::string> ColumnsSetBy(const Event& e) {
 // events never happened.
 struct AffectedRow {
   Table table = Table::kPilot;
-  std::string key;                  // the stored spelling if the row exists
+  std::string key;  // the stored spelling if the row exists
   std::string stream;
-  const Row* current = nullptr;     // null: the row does not exist now
-  std::optional<Row> target;        // nullopt: it would not exist
+  const Row* current = nullptr;  // null: the row does not exist now
+  std::optional<Row> target;     // nullopt: it would not exist
   std::vector<const Event*> reverted;
   std::map<std::string, std::uint64_t> last_set;  // column -> last non-reverted event setting it
 };
@@ -135,8 +133,8 @@ class RevertBuilder {
       }
     }
     if (want_main != have_main) {
-      Add(row.stream, want_main.empty() ? Payload(AltUnlinked{have_main})
-                                        : Payload(AltLinked{want_main}));
+      Add(row.stream,
+          want_main.empty() ? Payload(AltUnlinked{have_main}) : Payload(AltLinked{want_main}));
     }
     return Ok{};
   }
@@ -246,7 +244,8 @@ Result<Plan> PlanRevert(const AllianceState& state, const EventLog& log,
   for (const Event& e : targets) {
     KRAKEN_RETURN_IF_ERROR(CheckRevertible(e));
     if (e.seq > state.seq()) {
-      return MakeError(ErrorCode::kNotFound, fmt::format("event {} is beyond the log's head", e.seq));
+      return MakeError(ErrorCode::kNotFound,
+                       fmt::format("event {} is beyond the log's head", e.seq));
     }
     reverted.insert(e.seq);
     if (!IsMarker(e)) by_stream[e.stream].push_back(&e);
@@ -296,18 +295,19 @@ Result<Plan> PlanRevert(const AllianceState& state, const EventLog& log,
     }
   }
   if (builder.compensations() == 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("nothing to revert: later events already replaced every change "
-                                 "({})",
-                                 notes.empty() ? "no effect left" : fmt::format("{}", fmt::join(notes, "; "))));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("nothing to revert: later events already replaced every change "
+                    "({})",
+                    notes.empty() ? "no effect left" : fmt::format("{}", fmt::join(notes, "; "))));
   }
   for (const Event& e : targets) {
     builder.Expect(e.stream);
     plan.events.push_back(NewEvent(e.stream, EventReverted{e.seq}));
   }
-  plan.summary = fmt::format("Reverted {} event(s) with {} compensating event(s){}{}",
-                             targets.size(), builder.compensations(), notes.empty() ? "" : "; ",
-                             fmt::join(notes, "; "));
+  plan.summary =
+      fmt::format("Reverted {} event(s) with {} compensating event(s){}{}", targets.size(),
+                  builder.compensations(), notes.empty() ? "" : "; ", fmt::join(notes, "; "));
   return plan;
 }
 

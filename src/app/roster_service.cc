@@ -32,7 +32,8 @@ const std::string& Value(const Row& row, std::size_t column) { return row.values
 
 std::string Describe(const Fields& fields) {
   std::vector<std::string> parts;
-  for (const auto& [k, v] : fields) parts.push_back(fmt::format("{}={}", k, v.empty() ? "(empty)" : v));
+  for (const auto& [k, v] : fields)
+    parts.push_back(fmt::format("{}={}", k, v.empty() ? "(empty)" : v));
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -56,9 +57,9 @@ Status CheckMayEdit(const AllianceState& state, const Actor& actor, Table table,
                      fmt::format("only admins may change {} {}", TableName(table), column.name));
   }
   if (row != nullptr && !OwnsPilot(state, actor, *row)) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     fmt::format("you may only change your own pilots and alts, not '{}'",
-                                 row->key()));
+    return MakeError(
+        ErrorCode::kPermissionDenied,
+        fmt::format("you may only change your own pilots and alts, not '{}'", row->key()));
   }
   return Ok{};
 }
@@ -95,15 +96,15 @@ Status CheckAltLink(const AllianceState& state, const Row& alt, const Row& main)
                      fmt::format("'{}' cannot be its own alt", alt.key()));
   }
   if (!Value(main, kPilotMain).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is itself an alt of '{}'; link '{}' to '{}' instead",
-                                 main.key(), Value(main, kPilotMain), alt.key(),
-                                 Value(main, kPilotMain)));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' is itself an alt of '{}'; link '{}' to '{}' instead", main.key(),
+                    Value(main, kPilotMain), alt.key(), Value(main, kPilotMain)));
   }
   if (!state.roster().AltsOf(alt.key()).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' has alts of its own; unlink them before making it an alt",
-                                 alt.key()));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' has alts of its own; unlink them before making it an alt", alt.key()));
   }
   return Ok{};
 }
@@ -131,9 +132,9 @@ Result<Fields> ValidateFields(const AllianceState& state, Table table, const Fie
   for (const auto& [name, raw] : fields) {
     const Column* column = schema.Find(table, name);
     if (column != nullptr && column == &schema.columns(table)[0]) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("{} is the {}'s key and cannot be changed", name,
-                                   TableName(table)));
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("{} is the {}'s key and cannot be changed", name, TableName(table)));
     }
     KRAKEN_ASSIGN_OR_RETURN(std::string value, schema.Normalize(table, name, raw));
     if (!value.empty() &&
@@ -225,10 +226,9 @@ Result<CommandResult> RosterService::Execute(
     request.events = std::move(plan->events);
     request.expected_versions = std::move(plan->expected_versions);
     request.idempotency_key = options.idempotency_key;
-    const std::string correlation =
-        !options.correlation_id.empty() || request.events.size() < 2
-            ? options.correlation_id
-            : fmt::format("{}{:016x}", kCommandBatchPrefix, RandomId());
+    const std::string correlation = !options.correlation_id.empty() || request.events.size() < 2
+                                        ? options.correlation_id
+                                        : fmt::format("{}{:016x}", kCommandBatchPrefix, RandomId());
     for (Event& e : request.events) {
       e.source = actor.source;
       e.actor = actor.id;
@@ -365,8 +365,8 @@ Result<CommandResult> RosterService::RegisterPilot(const Actor& actor, std::stri
                                    valid.empty() ? "" : Describe(valid) + ")");
         plan.events.push_back(NewEvent(stream, PilotRegistered{std::move(valid)}));
         if (split.discord_id && !split.discord_id->empty()) {
-          KRAKEN_ASSIGN_OR_RETURN(std::string id,
-                                  schema_.Normalize(Table::kPilot, "discord_id", *split.discord_id));
+          KRAKEN_ASSIGN_OR_RETURN(
+              std::string id, schema_.Normalize(Table::kPilot, "discord_id", *split.discord_id));
           if (!actor.admin && id != actor.id) {
             return MakeError(ErrorCode::kPermissionDenied,
                              "you may only register pilots linked to your own Discord account");
@@ -380,15 +380,16 @@ Result<CommandResult> RosterService::RegisterPilot(const Actor& actor, std::stri
           // An alt belongs to its main's owner: registering one for someone else's main
           // would edit their pilots (and keep that main from ever becoming an alt).
           if (!actor.admin && !OwnsPilot(state, actor, *main)) {
-            return MakeError(ErrorCode::kPermissionDenied,
-                             fmt::format("you may only register alts of your own pilots, not of '{}'",
-                                         main->key()));
+            return MakeError(
+                ErrorCode::kPermissionDenied,
+                fmt::format("you may only register alts of your own pilots, not of '{}'",
+                            main->key()));
           }
           if (!Value(*main, kPilotMain).empty()) {
-            return MakeError(ErrorCode::kInvalidArgument,
-                             fmt::format("'{}' is itself an alt of '{}'; use '{}' as main",
-                                         main->key(), Value(*main, kPilotMain),
-                                         Value(*main, kPilotMain)));
+            return MakeError(
+                ErrorCode::kInvalidArgument,
+                fmt::format("'{}' is itself an alt of '{}'; use '{}' as main", main->key(),
+                            Value(*main, kPilotMain), Value(*main, kPilotMain)));
           }
           plan.events.push_back(NewEvent(stream, AltLinked{main->key()}));
           plan.summary += fmt::format(", alt of {}", main->key());
@@ -415,9 +416,10 @@ Result<CommandResult> RosterService::SetPilot(const Actor& actor, std::string_vi
           KRAKEN_RETURN_IF_ERROR(CheckMayEdit(state, actor, Table::kPilot, pilot,
                                               schema_.columns(Table::kPilot)[index]));
           if (Value(*pilot, index) == value) continue;
-          words.push_back(fmt::format("{} {} -> {}", column_name,
-                                      Value(*pilot, index).empty() ? "(empty)" : Value(*pilot, index),
-                                      value.empty() ? "(empty)" : value));
+          words.push_back(
+              fmt::format("{} {} -> {}", column_name,
+                          Value(*pilot, index).empty() ? "(empty)" : Value(*pilot, index),
+                          value.empty() ? "(empty)" : value));
           changed.emplace(column_name, std::move(value));
         }
         if (!changed.empty()) plan.events.push_back(NewEvent(stream, PilotFieldsChanged{changed}));
@@ -426,8 +428,8 @@ Result<CommandResult> RosterService::SetPilot(const Actor& actor, std::string_vi
             return MakeError(ErrorCode::kPermissionDenied,
                              "only admins may link a pilot to another Discord user");
           }
-          KRAKEN_ASSIGN_OR_RETURN(std::string id,
-                                  schema_.Normalize(Table::kPilot, "discord_id", *split.discord_id));
+          KRAKEN_ASSIGN_OR_RETURN(
+              std::string id, schema_.Normalize(Table::kPilot, "discord_id", *split.discord_id));
           if (id != Value(*pilot, kPilotDiscordId)) {
             plan.events.push_back(NewEvent(stream, PilotLinkedToDiscord{id}));
             words.push_back(fmt::format("discord_id -> {}", id.empty() ? "(unlinked)" : id));
@@ -446,7 +448,8 @@ Result<CommandResult> RosterService::SetPilot(const Actor& actor, std::string_vi
             if (main == nullptr) return NotFound(state, Table::kPilot, *split.main);
             if (!EqualsIgnoreCase(main->key(), current)) {
               KRAKEN_RETURN_IF_ERROR(CheckAltLink(state, *pilot, *main));
-              if (!actor.admin && !(OwnsPilot(state, actor, *pilot) && OwnsPilot(state, actor, *main))) {
+              if (!actor.admin &&
+                  !(OwnsPilot(state, actor, *pilot) && OwnsPilot(state, actor, *main))) {
                 return MakeError(ErrorCode::kPermissionDenied,
                                  "you may only link pilots that are both yours");
               }

@@ -42,7 +42,7 @@ inline constexpr std::string_view kCommandBatchPrefix = "cmd-";
 
 struct CommandOptions {
   std::string idempotency_key;  // e.g. the Discord interaction id
-  std::string correlation_id;  // empty: "cmd-<random>" for batches of several events
+  std::string correlation_id;   // empty: "cmd-<random>" for batches of several events
 };
 
 // What a command did, in words and in events.
@@ -81,8 +81,8 @@ class RosterService {
                                 const CommandOptions& options = {});
   Result<CommandResult> SetCorp(const Actor& actor, std::string_view ticker, Fields changes,
                                 const CommandOptions& options = {});
-  Result<CommandResult> RemoveCorp(const Actor& actor, std::string_view ticker,
-                                   std::string reason, const CommandOptions& options = {});
+  Result<CommandResult> RemoveCorp(const Actor& actor, std::string_view ticker, std::string reason,
+                                   const CommandOptions& options = {});
 
   // `fields` may include discord_id and main; they become link events.
   Result<CommandResult> RegisterPilot(const Actor& actor, std::string_view name, Fields fields,

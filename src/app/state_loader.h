@@ -33,7 +33,7 @@ struct LoadOptions {
 struct LoadReport {
   std::uint64_t snapshot_seq = 0;  // 0: replayed from sequence 1
   std::uint64_t events_folded = 0;
-  std::string snapshot_note;       // why a stored snapshot was not used, if it was not
+  std::string snapshot_note;  // why a stored snapshot was not used, if it was not
 };
 
 Result<AllianceState> LoadState(const EventLog& log, const Schema& schema,

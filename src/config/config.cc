@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <toml++/toml.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -9,8 +10,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 namespace kraken {
 namespace {
@@ -24,18 +23,18 @@ Status CheckKeys(const toml::table& table, const std::set<std::string>& allowed,
                  const std::string& origin, std::string_view where) {
   for (const auto& [key, value] : table) {
     if (!allowed.contains(std::string(key.str()))) {
-      return Invalid(origin, fmt::format("unknown key '{}{}' (line {}); allowed here: {}", where,
-                                         key.str(), key.source().begin.line,
-                                         fmt::join(allowed, ", ")));
+      return Invalid(origin,
+                     fmt::format("unknown key '{}{}' (line {}); allowed here: {}", where, key.str(),
+                                 key.source().begin.line, fmt::join(allowed, ", ")));
     }
   }
   return Ok{};
 }
 
-Result<Column> ParseColumn(const toml::table& t, const std::string& origin, std::string_view where) {
-  KRAKEN_RETURN_IF_ERROR(CheckKeys(t, {"name", "type", "values", "editable_by", "description",
-                                       "max_length"},
-                                   origin, where));
+Result<Column> ParseColumn(const toml::table& t, const std::string& origin,
+                           std::string_view where) {
+  KRAKEN_RETURN_IF_ERROR(CheckKeys(
+      t, {"name", "type", "values", "editable_by", "description", "max_length"}, origin, where));
   Column c;
   auto name = t["name"].value<std::string>();
   if (!name) return Invalid(origin, fmt::format("{}: every column needs a name", where));
@@ -52,7 +51,8 @@ Result<Column> ParseColumn(const toml::table& t, const std::string& origin, std:
     for (const auto& v : *values) {
       auto s = v.value<std::string>();
       if (!s || s->empty()) {
-        return Invalid(origin, fmt::format("column '{}': values must be non-empty strings", c.name));
+        return Invalid(origin,
+                       fmt::format("column '{}': values must be non-empty strings", c.name));
       }
       c.enum_values.push_back(*s);
     }
@@ -77,7 +77,8 @@ Result<Column> ParseColumn(const toml::table& t, const std::string& origin, std:
   return c;
 }
 
-Status ParseColumns(const toml::table& root, Table table, Schema& schema, const std::string& origin) {
+Status ParseColumns(const toml::table& root, Table table, Schema& schema,
+                    const std::string& origin) {
   const std::string section(TableName(table));
   const auto* node = root.get(section);
   if (node == nullptr) return Ok{};

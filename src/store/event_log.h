@@ -48,8 +48,8 @@ struct LogStats {
   std::uint64_t head_seq = 0;
   std::uint64_t streams = 0;
   std::uint64_t idempotency_keys = 0;
-  std::uint64_t map_bytes = 0;   // current LMDB map size
-  std::uint64_t used_bytes = 0;  // pages in use
+  std::uint64_t map_bytes = 0;     // current LMDB map size
+  std::uint64_t used_bytes = 0;    // pages in use
   std::uint64_t snapshot_seq = 0;  // 0: no snapshot
   std::uint64_t snapshot_bytes = 0;
   std::uint64_t readers_cleared_on_open = 0;
@@ -129,8 +129,8 @@ class EventLog {
   // keys are gapless, and that every stream and idempotency index entry points at
   // a matching event and every event is indexed. `progress` (may be empty) is
   // called with (checked, total) now and then.
-  Result<VerifyReport> Verify(const std::function<void(std::uint64_t, std::uint64_t)>& progress =
-                                  {}) const;
+  Result<VerifyReport> Verify(
+      const std::function<void(std::uint64_t, std::uint64_t)>& progress = {}) const;
 
   // A hot, compacting copy of the environment into directory `dir` (created if
   // missing; must not already hold a log). Appends may continue meanwhile.

@@ -84,8 +84,7 @@ int ReadStreamVersion(MDB_txn* txn, const LogDbs& dbs, std::string_view stream,
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // no key before it: a new stream
   if (rc != MDB_SUCCESS) return rc;
   const std::string_view found = ToView(key);
-  if (found.size() <= stream.size() || !found.starts_with(stream) ||
-      found[stream.size()] != '\0') {
+  if (found.size() <= stream.size() || !found.starts_with(stream) || found[stream.size()] != '\0') {
     return MDB_SUCCESS;  // another stream's key: this one has no events
   }
   if (found.size() != stream.size() + kStreamIndexSuffixBytes) return MDB_CORRUPTED;

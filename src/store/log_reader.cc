@@ -31,7 +31,7 @@ constexpr std::size_t kChunksInFlight = 3;
 // A run of decoded events, and what ended it.
 struct Chunk {
   std::vector<Event> events;
-  bool by_caller = true;  // decoded by the calling thread (or else by the second one)
+  bool by_caller = true;         // decoded by the calling thread (or else by the second one)
   std::optional<Error> failure;  // reported after the events
   std::exception_ptr thrown;     // by the decoding thread; rethrown after the events
 };
@@ -69,8 +69,7 @@ void ReadChunk(const LmdbEnv& env, MDB_txn* txn, std::uint64_t& next, std::uint6
     ++count;
     ++next;
   }
-  chunk.events.erase(chunk.events.begin() + static_cast<std::ptrdiff_t>(count),
-                     chunk.events.end());
+  chunk.events.erase(chunk.events.begin() + static_cast<std::ptrdiff_t>(count), chunk.events.end());
   if (chunk.failure || stopped) return;
   if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
     chunk.failure = env.Translate(rc, fmt::format("scanning the log at event {}", next));
@@ -155,9 +154,7 @@ class ChunkPipeline {
   // Nothing is left to claim: the range is claimed up to its end, or a chunk
   // failed (the consumer stops there).
   bool Exhausted() const { return failed_ || unclaimed_ > last_; }
-  bool CanClaim() const {
-    return !Stopped() && !Exhausted() && claimed_.size() < kChunksInFlight;
-  }
+  bool CanClaim() const { return !Stopped() && !Exhausted() && claimed_.size() < kChunksInFlight; }
 
   // With mu_ held: the next chunk's range. The Slot stays where it is (a deque
   // keeps its elements in place) until the consumer takes it, after it is ready.
@@ -174,8 +171,7 @@ class ChunkPipeline {
   // With mu_ held by `lock`: decodes `slot`'s range with the lock released (and
   // a read transaction held for just that long), then stores it in the slot. Only
   // the second thread stops early when told to; the caller is the one telling.
-  void Fill(std::unique_lock<std::mutex>& lock, Slot& slot, EventDecoder& decoder,
-            bool by_caller) {
+  void Fill(std::unique_lock<std::mutex>& lock, Slot& slot, EventDecoder& decoder, bool by_caller) {
     Chunk chunk;
     chunk.by_caller = by_caller;
     // A chunk this thread decoded before: the events it overwrites were
@@ -213,11 +209,11 @@ class ChunkPipeline {
   std::condition_variable has_room_;   // a chunk was handed out, or stop_
   std::uint64_t unclaimed_;            // the first event no thread has claimed
   const std::uint64_t last_;
-  std::deque<Slot> claimed_;               // in order; the front is handed out next
+  std::deque<Slot> claimed_;                  // in order; the front is handed out next
   std::vector<std::vector<Event>> spare_[2];  // handed back, by who decoded them: [by_caller]
-  bool failed_ = false;                    // a chunk ended in a failure
-  std::atomic<bool> stop_{false};          // set under mu_; read in ReadChunk without it
-  std::thread thread_;                     // last: starts once everything above exists
+  bool failed_ = false;                       // a chunk ended in a failure
+  std::atomic<bool> stop_{false};             // set under mu_; read in ReadChunk without it
+  std::thread thread_;                        // last: starts once everything above exists
 };
 
 }  // namespace
@@ -236,8 +232,8 @@ Result<Event> ReadEvent(const LmdbEnv& env, MDB_txn* txn, std::uint64_t seq,
   return decoder.Decode(ToView(value), seq);
 }
 
-Status ScanEvents(LmdbEnv& env, DecoderPool& decoders, std::uint64_t from_seq,
-                  std::uint64_t to_seq, const std::function<bool(const Event&)>& fn) {
+Status ScanEvents(LmdbEnv& env, DecoderPool& decoders, std::uint64_t from_seq, std::uint64_t to_seq,
+                  const std::function<bool(const Event&)>& fn) {
   // `fn` runs with no transaction open: it may call back into the log (even
   // Append, whose map growth waits for this process's transactions to end), and
   // a long scan does not pin old pages. The events are the same as one

@@ -117,9 +117,10 @@ class Verifier {
     ChainHead head;
     rc = ReadChainHead(txn_, dbs_, head);
     if (rc == MDB_CORRUPTED && head.head_seq != 0) {
-      Problem(fmt::format("event {}: the last event's hash or timestamp cannot be read, so "
-                          "nothing can be appended after it",
-                          head.head_seq));
+      Problem(
+          fmt::format("event {}: the last event's hash or timestamp cannot be read, so "
+                      "nothing can be appended after it",
+                      head.head_seq));
     } else if (rc != MDB_SUCCESS && rc != MDB_CORRUPTED) {
       return rc;
     }

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "src/store/lmdb_env.h"
-#include "src/store/log_keys.h"
 #include "src/store/log_heads.h"
+#include "src/store/log_keys.h"
 #include "src/store/write_job.h"
 
 namespace kraken {

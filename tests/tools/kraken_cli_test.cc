@@ -151,7 +151,8 @@ TEST_F(KrakenCliTest, TheTablesShowTheImportedAlliance) {
   ImportSamples();
   Output corps = Ok({"corps"});
   EXPECT_THAT(corps.out, HasSubstr("(6 corps)"));
-  EXPECT_THAT(Lines(corps.out)[0], AllOf(HasSubstr("ticker"), HasSubstr("ceo"), HasSubstr("status")));
+  EXPECT_THAT(Lines(corps.out)[0],
+              AllOf(HasSubstr("ticker"), HasSubstr("ceo"), HasSubstr("status")));
   bool krkn_row = false;
   for (const auto& line : Lines(corps.out)) {
     if (line.starts_with("KRKN ")) {
@@ -184,8 +185,8 @@ TEST_F(KrakenCliTest, PilotSetThenHistoryAndBlameShowWhoChangedWhat) {
   ASSERT_EQ(lines.size(), 4u) << history.out;  // header, registered, Discord link, change
   EXPECT_THAT(lines[1], HasSubstr("PilotRegistered"));
   EXPECT_THAT(lines[2], HasSubstr("PilotLinkedToDiscord"));
-  EXPECT_THAT(lines[3], AllOf(HasSubstr(std::to_string(before + 1)), HasSubstr("PilotFieldsChanged"),
-                              HasSubstr("clone=Alpha")));
+  EXPECT_THAT(lines[3], AllOf(HasSubstr(std::to_string(before + 1)),
+                              HasSubstr("PilotFieldsChanged"), HasSubstr("clone=Alpha")));
 
   Output blame = Ok({"blame", "pilot", "ryn calder"});
   bool clone_line = false;
@@ -260,8 +261,9 @@ TEST_F(KrakenCliTest, ReplayShowsTheRosterAsOfAnEventOrATime) {
               HasSubstr("The roster as of event 106"));
 
   simdjson::dom::array rows;
-  ASSERT_EQ(parser_.parse(Ok({"replay", "--until", "7", "--table", "corps", "--json"}).out).get(rows),
-            simdjson::SUCCESS);
+  ASSERT_EQ(
+      parser_.parse(Ok({"replay", "--until", "7", "--table", "corps", "--json"}).out).get(rows),
+      simdjson::SUCCESS);
   EXPECT_EQ(rows.size(), 6u);
 
   // Both tables are one JSON document too.
@@ -318,15 +320,15 @@ TEST_F(KrakenCliTest, BadUsageExitsWithTwo) {
   ImportSamples();
   const std::size_t before = EventCount();
   const std::vector<std::vector<std::string>> usage_errors = {
-      {},                                           // no subcommand
-      {"--bogus", "corps"},                         // unknown flag
-      {"pilots", "--nope"},                         // unknown flag of a subcommand
-      {"pilot", "set", "Ryn Calder"},               // missing argument
-      {"pilot", "set", "Ryn Calder", "clone"},      // not field=value
-      {"replay", "--until", "banana"},              // neither a sequence nor a time
-      {"log", "--type", "PilotWentAway"},           // not an event type
-      {"revert"},                                   // neither SEQ nor --batch
-      {"history", "person", "Ryn Calder"},          // not pilot or corp
+      {},                                               // no subcommand
+      {"--bogus", "corps"},                             // unknown flag
+      {"pilots", "--nope"},                             // unknown flag of a subcommand
+      {"pilot", "set", "Ryn Calder"},                   // missing argument
+      {"pilot", "set", "Ryn Calder", "clone"},          // not field=value
+      {"replay", "--until", "banana"},                  // neither a sequence nor a time
+      {"log", "--type", "PilotWentAway"},               // not an event type
+      {"revert"},                                       // neither SEQ nor --batch
+      {"history", "person", "Ryn Calder"},              // not pilot or corp
       {"replay", "--until", "7", "--table", "people"},  // not pilots or corps
   };
   for (const auto& args : usage_errors) {
@@ -385,8 +387,7 @@ TEST_F(KrakenCliTest, RejectedCellsRefuseApplyUnlessSkipped) {
                                      "Marek Halden,Omega,CEO of Blackwater\n");
   Output refused = Kraken({"import", file, "--apply"});
   EXPECT_EQ(refused.exit_code, 1) << refused;
-  EXPECT_THAT(refused.out, AllOf(HasSubstr("reject 1 cell(s):"),
-                                 HasSubstr("line 2"),
+  EXPECT_THAT(refused.out, AllOf(HasSubstr("reject 1 cell(s):"), HasSubstr("line 2"),
                                  HasSubstr("clone must be one of Alpha, Omega, not 'Alfa'")));
   EXPECT_THAT(refused.err, HasSubstr("1 cell(s) rejected, so nothing was imported"));
   EXPECT_EQ(EventCount(), before);
@@ -489,9 +490,9 @@ TEST_F(KrakenCliTest, JsonOutputParses) {
   EXPECT_EQ(ceo, "Kaelen Voss");
 
   simdjson::dom::element set;
-  ASSERT_EQ(parser_.parse(Ok({"pilot", "set", "Ryn Calder", "notes=\"quoted\"", "--json"}).out)
-                .get(set),
-            simdjson::SUCCESS);
+  ASSERT_EQ(
+      parser_.parse(Ok({"pilot", "set", "Ryn Calder", "notes=\"quoted\"", "--json"}).out).get(set),
+      simdjson::SUCCESS);
   std::string_view summary;
   bool duplicate = true;
   ASSERT_EQ(set["summary"].get(summary), simdjson::SUCCESS);

@@ -1,9 +1,9 @@
 // `kraken import`, `revert`, `verify`, `backup`, `snapshot`: bulk changes, undo,
 // and keeping the log healthy.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -54,7 +54,8 @@ std::string DescribeChanges(const RowPlan& row, bool added) {
   std::vector<std::string> parts;
   for (const auto& c : row.changes) {
     parts.push_back(added ? fmt::format("{}={}", c.column, c.after)
-                          : fmt::format("{} {} -> {}", c.column, c.before.empty() ? "(empty)" : c.before,
+                          : fmt::format("{} {} -> {}", c.column,
+                                        c.before.empty() ? "(empty)" : c.before,
                                         c.after.empty() ? "(empty)" : c.after));
   }
   return fmt::format("{}", fmt::join(parts, ", "));
@@ -67,8 +68,9 @@ std::string PlanText(const ImportPlan& plan, const ImportArgs& args, const std::
     if (list.empty()) return;
     out += fmt::format("  {} {} {}:\n", title, list.size(), rows);
     for (const auto& r : list) {
-      out += r.line ? fmt::format("    line {:<4} {}: {}\n", r.line, r.key, DescribeChanges(r, added))
-                    : fmt::format("    {}\n", r.key);
+      out += r.line
+                 ? fmt::format("    line {:<4} {}: {}\n", r.line, r.key, DescribeChanges(r, added))
+                 : fmt::format("    {}\n", r.key);
     }
   };
   section(plan.added, "add", true);
@@ -109,17 +111,19 @@ std::string PlanJson(const ImportPlan& plan, const std::string& batch) {
                             i ? "," : "", r.line, JsonString(r.key), JsonString(r.column),
                             JsonString(r.value), JsonString(r.reason));
   }
-  return fmt::format("{{\"batch\":{},\"table\":\"{}\",\"added\":{},\"changed\":{},\"removed\":{},"
-                     "\"rejected\":{}],\"unchanged\":{},\"events\":{}}}\n",
-                     JsonString(batch), TableName(plan.table), rows(plan.added), rows(plan.changed),
-                     rows(plan.removed), rejected, plan.unchanged, plan.events.size());
+  return fmt::format(
+      "{{\"batch\":{},\"table\":\"{}\",\"added\":{},\"changed\":{},\"removed\":{},"
+      "\"rejected\":{}],\"unchanged\":{},\"events\":{}}}\n",
+      JsonString(batch), TableName(plan.table), rows(plan.added), rows(plan.changed),
+      rows(plan.removed), rejected, plan.unchanged, plan.events.size());
 }
 
 Status RunImport(CliContext& ctx, const ImportArgs& args) {
   KRAKEN_ASSIGN_OR_RETURN(const std::string text, ReadFile(args.file));
   auto csv = ParseCsv(text);
   if (!csv.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}: {}", args.file, csv.error().message));
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{}: {}", args.file, csv.error().message));
   }
   KRAKEN_ASSIGN_OR_RETURN(RosterService * service, ctx.service());
   ImportOptions options;
@@ -130,28 +134,30 @@ Status RunImport(CliContext& ctx, const ImportArgs& args) {
   KRAKEN_ASSIGN_OR_RETURN(const ImportPlan plan, service->Read(planner));
   Print(ctx.json ? PlanJson(plan, options.batch_id) : PlanText(plan, args, options.batch_id));
   if (!args.apply) {
-    if (!ctx.json) Print("Nothing was changed; run again with --apply to commit this as one batch.\n");
+    if (!ctx.json)
+      Print("Nothing was changed; run again with --apply to commit this as one batch.\n");
     return Ok{};
   }
   if (!plan.rejected.empty() && !args.skip_rejected) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{} cell(s) rejected, so nothing was imported; fix them in the file "
-                                 "or pass --skip-rejected to import the rest",
-                                 plan.rejected.size()));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} cell(s) rejected, so nothing was imported; fix them in the file "
+                    "or pass --skip-rejected to import the rest",
+                    plan.rejected.size()));
   }
   CommandOptions command;
   command.correlation_id = options.batch_id;
-  KRAKEN_ASSIGN_OR_RETURN(
-      CommandResult result,
-      service->Execute(
-          [&](const AllianceState& state) -> Result<Plan> {
-            KRAKEN_ASSIGN_OR_RETURN(ImportPlan fresh, PlanImport(state, *csv, options));
-            Plan p;
-            p.events = std::move(fresh.events);
-            p.expected_versions = std::move(fresh.expected_versions);
-            return p;
-          },
-          ctx.actor(), command));
+  KRAKEN_ASSIGN_OR_RETURN(CommandResult result,
+                          service->Execute(
+                              [&](const AllianceState& state) -> Result<Plan> {
+                                KRAKEN_ASSIGN_OR_RETURN(ImportPlan fresh,
+                                                        PlanImport(state, *csv, options));
+                                Plan p;
+                                p.events = std::move(fresh.events);
+                                p.expected_versions = std::move(fresh.expected_versions);
+                                return p;
+                              },
+                              ctx.actor(), command));
   if (result.events.empty()) {
     if (!ctx.json) Print("Nothing to import: the tables already match the file.\n");
     return Ok{};
@@ -180,7 +186,8 @@ Status RunRevert(CliContext& ctx, std::uint64_t seq, const std::string& batch) {
   if (ctx.json) {
     std::string out = "{\"summary\":" + JsonString(result.summary) +
                       fmt::format(",\"duplicate\":{},\"events\":[", result.duplicate);
-    for (std::size_t i = 0; i < result.events.size(); ++i) out += (i ? "," : "") + EventJson(result.events[i]);
+    for (std::size_t i = 0; i < result.events.size(); ++i)
+      out += (i ? "," : "") + EventJson(result.events[i]);
     Print(out + "]}\n");
     return Ok{};
   }
@@ -210,10 +217,11 @@ Status RunVerify(CliContext& ctx) {
     for (std::size_t i = 0; i < report.problems.size(); ++i) {
       problems += (i ? "," : "") + JsonString(report.problems[i]);
     }
-    Print(fmt::format("{{\"ok\":{},\"events\":{},\"streams\":{},\"idempotency_keys\":{},"
-                      "\"problems\":{}]}}\n",
-                      report.problems.empty(), report.events_checked, report.streams_checked,
-                      report.idempotency_keys_checked, problems));
+    Print(
+        fmt::format("{{\"ok\":{},\"events\":{},\"streams\":{},\"idempotency_keys\":{},"
+                    "\"problems\":{}]}}\n",
+                    report.problems.empty(), report.events_checked, report.streams_checked,
+                    report.idempotency_keys_checked, problems));
   } else {
     for (const auto& p : report.problems) Print("problem: " + p + "\n");
   }
@@ -224,10 +232,10 @@ Status RunVerify(CliContext& ctx) {
                                  report.problems.size(), log->dir()));
   }
   if (!ctx.json) {
-    Print(fmt::format("ok: {} events, hash chain intact, {} streams and {} idempotency keys "
-                      "indexed correctly\n",
-                      report.events_checked, report.streams_checked,
-                      report.idempotency_keys_checked));
+    Print(fmt::format(
+        "ok: {} events, hash chain intact, {} streams and {} idempotency keys "
+        "indexed correctly\n",
+        report.events_checked, report.streams_checked, report.idempotency_keys_checked));
   }
   return Ok{};
 }
@@ -236,7 +244,8 @@ Status RunVerify(CliContext& ctx) {
 
 void AddAdminCommands(CLI::App& app, CliContext& ctx) {
   auto import_args = std::make_shared<ImportArgs>();
-  CLI::App* import = app.add_subcommand("import", "Bulk update from a CSV file (plan, then --apply)");
+  CLI::App* import =
+      app.add_subcommand("import", "Bulk update from a CSV file (plan, then --apply)");
   import->add_option("file", import_args->file, "CSV with a header row: name,... or ticker,...")
       ->required();
   import->add_flag("--apply", import_args->apply, "Commit the plan as one atomic batch");
@@ -244,37 +253,40 @@ void AddAdminCommands(CLI::App& app, CliContext& ctx) {
                    "Remove rows the file does not list");
   import->add_flag("--skip-rejected", import_args->skip_rejected,
                    "Import the valid cells even if some are rejected");
-  import->callback(ctx.Run([&ctx, import_args] { return RunImport(ctx, *import_args); }));
+  import->callback(ctx.Run([&ctx, import_args] { return RunImport(ctx, *import_args);
+}));
 
-  auto seq = std::make_shared<std::uint64_t>(0);
-  auto batch = std::make_shared<std::string>();
-  CLI::App* revert = app.add_subcommand("revert", "Undo an event or a batch with compensating events");
-  revert->add_option("seq", *seq, "The event to undo");
-  revert->add_option("--batch", *batch, "Undo every event of this batch (e.g. an import)");
-  revert->callback(ctx.Run([&ctx, seq, batch] { return RunRevert(ctx, *seq, *batch); }));
+auto seq = std::make_shared<std::uint64_t>(0);
+auto batch = std::make_shared<std::string>();
+CLI::App* revert =
+    app.add_subcommand("revert", "Undo an event or a batch with compensating events");
+revert->add_option("seq", *seq, "The event to undo");
+revert->add_option("--batch", *batch, "Undo every event of this batch (e.g. an import)");
+revert->callback(ctx.Run([&ctx, seq, batch] { return RunRevert(ctx, *seq, *batch); }));
 
-  CLI::App* verify = app.add_subcommand("verify", "Check the hash chain and every index");
-  verify->callback(ctx.Run([&ctx] { return RunVerify(ctx); }));
+CLI::App* verify = app.add_subcommand("verify", "Check the hash chain and every index");
+verify->callback(ctx.Run([&ctx] { return RunVerify(ctx); }));
 
-  auto dir = std::make_shared<std::string>();
-  CLI::App* backup = app.add_subcommand("backup", "A hot, compacted copy of the log");
-  backup->add_option("dir", *dir, "New directory for the copy")->required();
-  backup->callback(ctx.Run([&ctx, dir]() -> Status {
-    KRAKEN_ASSIGN_OR_RETURN(EventLog * log, ctx.log());
-    KRAKEN_RETURN_IF_ERROR(log->Backup(*dir));
-    Print(fmt::format("backed up {} to {}; check it with `kraken --data-dir {} verify`\n", log->dir(),
-                      *dir, *dir));
-    return Ok{};
-  }));
+auto dir = std::make_shared<std::string>();
+CLI::App* backup = app.add_subcommand("backup", "A hot, compacted copy of the log");
+backup->add_option("dir", *dir, "New directory for the copy")->required();
+backup->callback(ctx.Run([&ctx, dir]() -> Status {
+  KRAKEN_ASSIGN_OR_RETURN(EventLog * log, ctx.log());
+  KRAKEN_RETURN_IF_ERROR(log->Backup(*dir));
+  Print(fmt::format("backed up {} to {}; check it with `kraken --data-dir {} verify`\n", log->dir(),
+                    *dir, *dir));
+  return Ok{};
+}));
 
-  CLI::App* snapshot = app.add_subcommand("snapshot", "Store a snapshot of the tables (faster start-up)");
-  snapshot->callback(ctx.Run([&ctx]() -> Status {
-    KRAKEN_ASSIGN_OR_RETURN(RosterService * service, ctx.service());
-    KRAKEN_RETURN_IF_ERROR(service->SaveSnapshot());
-    KRAKEN_ASSIGN_OR_RETURN(std::uint64_t head, service->log().Head());
-    Print(fmt::format("snapshot stored at event {}\n", head));
-    return Ok{};
-  }));
-}
+CLI::App* snapshot =
+    app.add_subcommand("snapshot", "Store a snapshot of the tables (faster start-up)");
+snapshot->callback(ctx.Run([&ctx]() -> Status {
+  KRAKEN_ASSIGN_OR_RETURN(RosterService * service, ctx.service());
+  KRAKEN_RETURN_IF_ERROR(service->SaveSnapshot());
+  KRAKEN_ASSIGN_OR_RETURN(std::uint64_t head, service->log().Head());
+  Print(fmt::format("snapshot stored at event {}\n", head));
+  return Ok{};
+}));
+}  // namespace kraken::cli
 
 }  // namespace kraken::cli

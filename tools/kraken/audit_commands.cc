@@ -1,9 +1,9 @@
 // `kraken log`, `history`, `blame`, `replay`, `stats`: who changed what, when,
 // from where, and the roster as it was.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 
 #include "events/json_text.h"
@@ -25,19 +25,19 @@ Status CheckFilter(const LogFilter& f, std::optional<std::int64_t>& since_us) {
   if (!f.type.empty()) {
     const auto& names = AllTypeNames();
     if (std::find(names.begin(), names.end(), f.type) == names.end()) {
-      return Usage(fmt::format("--type {} is not an event type; types: {}", f.type,
-                               fmt::join(names, ", ")));
+      return Usage(
+          fmt::format("--type {} is not an event type; types: {}", f.type, fmt::join(names, ", ")));
     }
   }
   if (!f.source.empty() && !ParseSource(f.source)) {
-    return Usage(fmt::format("--source {} is not a source; use discord, sheet, cli or system",
-                             f.source));
+    return Usage(
+        fmt::format("--source {} is not a source; use discord, sheet, cli or system", f.source));
   }
   if (!f.since.empty()) {
     since_us = ParseTimestamp(f.since);
     if (!since_us) {
-      return Usage(fmt::format("--since {}: use a UTC time like 2026-12-04 or 2026-12-04T15:30",
-                               f.since));
+      return Usage(
+          fmt::format("--since {}: use a UTC time like 2026-12-04 or 2026-12-04T15:30", f.since));
     }
   }
   return Ok{};
@@ -143,9 +143,10 @@ Result<ReplayLimit> ParseUntil(const std::string& until) {
   }
   limit.until_ts_us = ParseTimestamp(until);
   if (!limit.until_ts_us) {
-    return Usage(fmt::format("--until {}: give a sequence number (e.g. 120) or a UTC time (e.g. "
-                             "2026-12-04 or 2026-12-04T15:30)",
-                             until));
+    return Usage(
+        fmt::format("--until {}: give a sequence number (e.g. 120) or a UTC time (e.g. "
+                    "2026-12-04 or 2026-12-04T15:30)",
+                    until));
   }
   // A bare date means the end of that day.
   if (until.size() == 10) *limit.until_ts_us += 86'400'000'000LL - 1;
@@ -187,7 +188,8 @@ Status PrintReplay(CliContext& ctx, const std::string& until, const std::string&
   }
   for (Table t : tables) {
     const auto rows = roster.Rows(t);
-    Print(ctx.json ? RowsJson(roster.schema(), t, rows) : RowsText(roster.schema(), t, rows) + "\n");
+    Print(ctx.json ? RowsJson(roster.schema(), t, rows)
+                   : RowsText(roster.schema(), t, rows) + "\n");
   }
   return Ok{};
 }
@@ -210,22 +212,26 @@ Status PrintStats(CliContext& ctx) {
           state.changes().LastDays(now, 30));
       for (std::size_t i = 0; i < summary.corps.size(); ++i) {
         const auto& c = summary.corps[i];
-        out += fmt::format("{}{{\"corp\":{},\"pilots\":{},\"alpha\":{},\"omega\":{},\"unlinked\":{}}}",
-                           i ? "," : "", JsonString(c.ticker), c.pilots, c.alpha, c.omega, c.unlinked);
+        out +=
+            fmt::format("{}{{\"corp\":{},\"pilots\":{},\"alpha\":{},\"omega\":{},\"unlinked\":{}}}",
+                        i ? "," : "", JsonString(c.ticker), c.pilots, c.alpha, c.omega, c.unlinked);
       }
       Print(out + "]}\n");
       return Ok{};
     }
-    Print(fmt::format("log: {} events in {} streams, {:.1f} MiB used of a {:.1f} MiB map; snapshot "
-                      "at event {}\n",
-                      stats.head_seq, stats.streams, stats.used_bytes / 1048576.0,
-                      stats.map_bytes / 1048576.0, stats.snapshot_seq));
-    Print(fmt::format("roster: {} pilots in {} corps; {} Omega, {} Alpha, {} unknown; {} not "
-                      "linked to Discord\n",
-                      summary.total.pilots, state.roster().size(Table::kCorp), summary.total.omega,
-                      summary.total.alpha, summary.total.unknown_clone, summary.total.unlinked));
-    Print(fmt::format("changes: {} in the last 7 days, {} in the last 30 days (to the last event)\n\n",
-                      state.changes().LastDays(now, 7), state.changes().LastDays(now, 30)));
+    Print(
+        fmt::format("log: {} events in {} streams, {:.1f} MiB used of a {:.1f} MiB map; snapshot "
+                    "at event {}\n",
+                    stats.head_seq, stats.streams, stats.used_bytes / 1048576.0,
+                    stats.map_bytes / 1048576.0, stats.snapshot_seq));
+    Print(
+        fmt::format("roster: {} pilots in {} corps; {} Omega, {} Alpha, {} unknown; {} not "
+                    "linked to Discord\n",
+                    summary.total.pilots, state.roster().size(Table::kCorp), summary.total.omega,
+                    summary.total.alpha, summary.total.unknown_clone, summary.total.unlinked));
+    Print(fmt::format(
+        "changes: {} in the last 7 days, {} in the last 30 days (to the last event)\n\n",
+        state.changes().LastDays(now, 7), state.changes().LastDays(now, 30)));
     TextTable table({"CORP", "PILOTS", "OMEGA", "ALPHA", "UNLINKED"});
     for (const auto& c : summary.corps) {
       table.AddRow({c.ticker.empty() ? "(none)" : c.ticker, std::to_string(c.pilots),
@@ -269,7 +275,8 @@ void AddAuditCommands(CLI::App& app, CliContext& ctx) {
   replay->add_option("--table", *which, "Only pilots or corps");
   replay->callback(ctx.Run([&ctx, until, which] { return PrintReplay(ctx, *until, *which); }));
 
-  CLI::App* stats = app.add_subcommand("stats", "Log size, headcount per corp, Alpha/Omega mix, activity");
+  CLI::App* stats =
+      app.add_subcommand("stats", "Log size, headcount per corp, Alpha/Omega mix, activity");
   stats->callback(ctx.Run([&ctx] { return PrintStats(ctx); }));
 }
 

@@ -27,7 +27,7 @@ Result<EventLog*> CliContext::log() {
 
 Result<RosterService*> CliContext::service() {
   if (!service_) {
-    KRAKEN_ASSIGN_OR_RETURN(EventLog* events, log());
+    KRAKEN_ASSIGN_OR_RETURN(EventLog * events, log());
     KRAKEN_ASSIGN_OR_RETURN(const Config* cfg, config());
     LoadOptions options;
     options.progress = Progress("loading the roster");

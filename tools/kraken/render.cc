@@ -12,7 +12,8 @@ namespace {
 
 std::string DescribeFields(const Fields& fields) {
   std::vector<std::string> parts;
-  for (const auto& [k, v] : fields) parts.push_back(fmt::format("{}={}", k, v.empty() ? "(empty)" : v));
+  for (const auto& [k, v] : fields)
+    parts.push_back(fmt::format("{}={}", k, v.empty() ? "(empty)" : v));
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -23,8 +24,8 @@ std::string RowsText(const Schema& schema, Table table, const std::vector<const 
   for (const auto& c : schema.columns(table)) header.push_back(c.name);
   TextTable out(header);
   for (const Row* row : rows) out.AddRow(row->values);
-  return out.Render() + fmt::format("({} {}{})\n", rows.size(), TableName(table),
-                                    rows.size() == 1 ? "" : "s");
+  return out.Render() +
+         fmt::format("({} {}{})\n", rows.size(), TableName(table), rows.size() == 1 ? "" : "s");
 }
 
 std::string RowsJson(const Schema& schema, Table table, const std::vector<const Row*>& rows) {
@@ -50,7 +51,8 @@ std::string DescribePayload(const Payload& payload) {
         using T = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<T, PilotRegistered> || std::is_same_v<T, CorpCreated>) {
           return DescribeFields(p.fields);
-        } else if constexpr (std::is_same_v<T, PilotFieldsChanged> || std::is_same_v<T, CorpChanged>) {
+        } else if constexpr (std::is_same_v<T, PilotFieldsChanged> ||
+                             std::is_same_v<T, CorpChanged>) {
           return DescribeFields(p.changes);
         } else if constexpr (std::is_same_v<T, PilotLinkedToDiscord>) {
           return p.user_id.empty() ? "unlinked from Discord" : "Discord user " + p.user_id;
@@ -58,7 +60,8 @@ std::string DescribePayload(const Payload& payload) {
           return "alt of " + p.main;
         } else if constexpr (std::is_same_v<T, AltUnlinked>) {
           return "no longer an alt of " + p.main;
-        } else if constexpr (std::is_same_v<T, PilotLeftAlliance> || std::is_same_v<T, CorpRemoved>) {
+        } else if constexpr (std::is_same_v<T, PilotLeftAlliance> ||
+                             std::is_same_v<T, CorpRemoved>) {
           return p.reason;
         } else if constexpr (std::is_same_v<T, ImportBatchCommitted>) {
           return fmt::format("batch {} from {}: {} added, {} changed, {} removed, {} rejected",

@@ -28,7 +28,8 @@ void TestRoster::Reopen() {
   log_.reset();
   log_ = OpenOrDie(dir_.path(), options_);
   auto service = RosterService::Open(*log_, schema_);
-  if (!service.ok()) throw std::runtime_error("opening the service failed: " + service.error().message);
+  if (!service.ok())
+    throw std::runtime_error("opening the service failed: " + service.error().message);
   service_ = std::move(service).value();
 }
 
@@ -51,24 +52,25 @@ std::optional<std::string> TestRoster::Get(Table table, std::string_view key,
 void AddSampleAlliance(RosterService& service) {
   const Actor admin = Admin();
   auto check = [](const Result<CommandResult>& r) {
-    if (!r.ok()) throw std::runtime_error("adding the sample alliance failed: " + r.error().message);
+    if (!r.ok())
+      throw std::runtime_error("adding the sample alliance failed: " + r.error().message);
   };
   check(service.AddCorp(admin, "KRKN", {{"name", "Kraken Deep Industries"}}));
   check(service.AddCorp(admin, "BLKWT", {{"name", "Blackwater Tide"}}));
   check(service.RegisterPilot(admin, "Kaelen Voss",
-                                {{"corp", "KRKN"},
-                                 {"clone", "Omega"},
-                                 {"timezone", "UTC+1"},
-                                 {"discord_id", std::string(kKaelenDiscord)}}));
+                              {{"corp", "KRKN"},
+                               {"clone", "Omega"},
+                               {"timezone", "UTC+1"},
+                               {"discord_id", std::string(kKaelenDiscord)}}));
   check(service.RegisterPilot(admin, "Voss Hauler",
-                                {{"corp", "KRKN"}, {"clone", "Alpha"}, {"main", "Kaelen Voss"}}));
+                              {{"corp", "KRKN"}, {"clone", "Alpha"}, {"main", "Kaelen Voss"}}));
   check(service.RegisterPilot(admin, "Ryn Calder",
-                                {{"corp", "KRKN"},
-                                 {"clone", "Omega"},
-                                 {"notes", "logi FC"},
-                                 {"discord_id", std::string(kRynDiscord)}}));
+                              {{"corp", "KRKN"},
+                               {"clone", "Omega"},
+                               {"notes", "logi FC"},
+                               {"discord_id", std::string(kRynDiscord)}}));
   check(service.RegisterPilot(admin, "Calder Miner",
-                                {{"corp", "KRKN"}, {"clone", "Alpha"}, {"main", "Ryn Calder"}}));
+                              {{"corp", "KRKN"}, {"clone", "Alpha"}, {"main", "Ryn Calder"}}));
   check(service.RegisterPilot(admin, "Marek Halden", {{"corp", "BLKWT"}, {"clone", "Omega"}}));
   check(service.SetCorp(admin, "KRKN", {{"ceo", "Kaelen Voss"}}));
 }

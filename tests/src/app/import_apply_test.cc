@@ -13,10 +13,10 @@
 namespace kraken {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::Admin;
 using testing::DumpTables;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using testing::TestRoster;
 using testing::TypesOf;
 
@@ -202,9 +202,8 @@ TEST_F(ImportApplyTest, RevertKeepsChangesMadeLaterByOthersAndNamesThem) {
   EXPECT_EQ(Pilot("Nyx Marlowe", "name"), std::nullopt);
   EXPECT_EQ(Pilot("Calder Miner", "main"), "Ryn Calder");
   EXPECT_EQ(Pilot("Calder Miner", "corp"), "KRKN");
-  EXPECT_THAT(reverted->summary,
-              HasSubstr("Ryn Calder notes: kept, changed again later by event " +
-                        std::to_string(later_seq)));
+  EXPECT_THAT(reverted->summary, HasSubstr("Ryn Calder notes: kept, changed again later by event " +
+                                           std::to_string(later_seq)));
 }
 
 TEST_F(ImportApplyTest, RevertingOneEventUndoesJustThatChange) {
@@ -264,8 +263,8 @@ TEST_F(ImportApplyTest, RevertingAConflictRecordIsRefused) {
   Event e;
   e.stream = "conflict/c-1";
   e.source = Source::kSheet;
-  e.payload = ConflictDetected{"c-1", "pilot", "Ryn Calder", "notes", "sheet", "log", 7,
-                               "Pilots!G4"};
+  e.payload =
+      ConflictDetected{"c-1", "pilot", "Ryn Calder", "notes", "sheet", "log", 7, "Pilots!G4"};
   conflict.events.push_back(e);
   auto appended = roster_.log().Append(conflict);
   ASSERT_TRUE(appended.ok());

@@ -56,7 +56,8 @@ class ImportPlannerTest : public ::testing::Test {
     }
     return nullptr;
   }
-  static const Event* EventOn(const ImportPlan& plan, std::string_view stream, std::string_view type) {
+  static const Event* EventOn(const ImportPlan& plan, std::string_view stream,
+                              std::string_view type) {
     for (const auto& e : plan.events) {
       if (e.stream == stream && e.type() == type) return &e;
     }
@@ -87,7 +88,8 @@ TEST_F(ImportPlannerTest, RowsAreSortedIntoAddedChangedAndUnchanged) {
   EXPECT_THAT(plan.removed, IsEmpty());
   EXPECT_THAT(plan.rejected, IsEmpty());
 
-  ASSERT_THAT(TypesOf(plan.events), ElementsAre("CorpChanged", "CorpCreated", "ImportBatchCommitted"));
+  ASSERT_THAT(TypesOf(plan.events),
+              ElementsAre("CorpChanged", "CorpCreated", "ImportBatchCommitted"));
   EXPECT_EQ(plan.events[0].stream, "corp/BLKWT");
   EXPECT_EQ(std::get<CorpChanged>(plan.events[0].payload).changes, (Fields{{"status", "blue"}}));
   EXPECT_EQ(std::get<CorpCreated>(plan.events[1].payload).fields,
@@ -220,7 +222,8 @@ TEST_F(ImportPlannerTest, AMainThatIsItselfAnAltIsRejected) {
   const ImportPlan chained = Plan("name,main\nNyx Cyno,Nyx Marlowe\nNyx Marlowe,Kaelen Voss\n");
   const CellRejection* cyno = RejectionOn(chained, 2);
   ASSERT_NE(cyno, nullptr);
-  EXPECT_EQ(cyno->reason, "'Nyx Marlowe' is itself an alt of 'Kaelen Voss'; use 'Kaelen Voss' as main");
+  EXPECT_EQ(cyno->reason,
+            "'Nyx Marlowe' is itself an alt of 'Kaelen Voss'; use 'Kaelen Voss' as main");
 
   // A main whose alts stay its alts cannot become an alt.
   const ImportPlan with_alts = Plan("name,main\nKaelen Voss,Marek Halden\n");
@@ -229,11 +232,11 @@ TEST_F(ImportPlannerTest, AMainThatIsItselfAnAltIsRejected) {
 }
 
 TEST_F(ImportPlannerTest, RemoveMissingRemovesRowsUnlinksTheirAltsAndClearsTheCeo) {
-  const ImportPlan plan = Plan(
-      "name\nVoss Hauler\nRyn Calder\nCalder Miner\nMarek Halden\n", /*remove_missing=*/true);
+  const ImportPlan plan =
+      Plan("name\nVoss Hauler\nRyn Calder\nCalder Miner\nMarek Halden\n", /*remove_missing=*/true);
   EXPECT_THAT(KeysOf(plan.removed), ElementsAre("Kaelen Voss"));
-  ASSERT_THAT(TypesOf(plan.events),
-              ElementsAre("AltUnlinked", "CorpChanged", "PilotLeftAlliance", "ImportBatchCommitted"));
+  ASSERT_THAT(TypesOf(plan.events), ElementsAre("AltUnlinked", "CorpChanged", "PilotLeftAlliance",
+                                                "ImportBatchCommitted"));
   EXPECT_EQ(plan.events[0].stream, "pilot/Voss Hauler");
   EXPECT_EQ(std::get<AltUnlinked>(plan.events[0].payload).main, "Kaelen Voss");
   EXPECT_EQ(plan.events[1].stream, "corp/KRKN");

@@ -122,7 +122,8 @@ bool ReadByte(int fd) {
   auto service = RosterService::Open(**log, schema);
   if (!service.ok()) _exit(12);
   const Actor bob = Admin("bob");
-  if (!(*service)->SetPilot(bob, "Ryn Calder", {{"notes", "from the other process"}}).ok()) _exit(13);
+  if (!(*service)->SetPilot(bob, "Ryn Calder", {{"notes", "from the other process"}}).ok())
+    _exit(13);
   if (!(*service)->RegisterPilot(bob, "Nyx Marlowe", {{"corp", "KRKN"}}).ok()) _exit(14);
   _exit(0);
 }

@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -14,10 +15,10 @@
 namespace kraken {
 namespace {
 
+using testing::Admin;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::Admin;
 using testing::kKaelenDiscord;
 using testing::kRynDiscord;
 using testing::Member;
@@ -98,8 +99,8 @@ TEST_F(RosterServiceTest, RegisteringStoresCanonicalValuesAndLinksInOneBatch) {
 
 TEST_F(RosterServiceTest, RegisteringANameTakenIgnoringCaseIsRefused) {
   const auto head = roster_.Head();
-  const std::string message = ExpectRefused(
-      service().RegisterPilot(Admin(), "kaelen voss", {}), ErrorCode::kAlreadyExists, head);
+  const std::string message = ExpectRefused(service().RegisterPilot(Admin(), "kaelen voss", {}),
+                                            ErrorCode::kAlreadyExists, head);
   EXPECT_THAT(message, HasSubstr("pilot 'Kaelen Voss' is registered already"));
 }
 
@@ -145,9 +146,9 @@ TEST_F(RosterServiceTest, NothingToChangeAppendsNothing) {
 
 TEST_F(RosterServiceTest, APilotsNameIsItsKeyAndCannotBeChanged) {
   const auto head = roster_.Head();
-  const std::string message = ExpectRefused(
-      service().SetPilot(Admin(), "Ryn Calder", {{"name", "Ryn Calderon"}}),
-      ErrorCode::kInvalidArgument, head);
+  const std::string message =
+      ExpectRefused(service().SetPilot(Admin(), "Ryn Calder", {{"name", "Ryn Calderon"}}),
+                    ErrorCode::kInvalidArgument, head);
   EXPECT_THAT(message, HasSubstr("cannot be changed"));
 }
 
@@ -178,9 +179,10 @@ TEST_F(RosterServiceTest, AnAltsMainMayNotItselfBeAnAlt) {
                           ErrorCode::kInvalidArgument, head),
             "'Voss Hauler' is itself an alt of 'Kaelen Voss'; link 'Marek Halden' to 'Kaelen "
             "Voss' instead");
-  EXPECT_THAT(ExpectRefused(service().RegisterPilot(Admin(), "Nyx Marlowe", {{"main", "Voss Hauler"}}),
-                            ErrorCode::kInvalidArgument, head),
-              HasSubstr("'Voss Hauler' is itself an alt of 'Kaelen Voss'"));
+  EXPECT_THAT(
+      ExpectRefused(service().RegisterPilot(Admin(), "Nyx Marlowe", {{"main", "Voss Hauler"}}),
+                    ErrorCode::kInvalidArgument, head),
+      HasSubstr("'Voss Hauler' is itself an alt of 'Kaelen Voss'"));
   EXPECT_EQ(Pilot("Marek Halden", "main"), "");
 }
 
@@ -266,9 +268,9 @@ TEST_F(RosterServiceTest, AddingACorpThatExistsIsRefused) {
 
 TEST_F(RosterServiceTest, ACorpIsNotRemovedWhileItHasPilots) {
   const auto head = roster_.Head();
-  EXPECT_THAT(ExpectRefused(service().RemoveCorp(Admin(), "BLKWT", ""),
-                            ErrorCode::kInvalidArgument, head),
-              HasSubstr("corp BLKWT still has 1 pilot(s)"));
+  EXPECT_THAT(
+      ExpectRefused(service().RemoveCorp(Admin(), "BLKWT", ""), ErrorCode::kInvalidArgument, head),
+      HasSubstr("corp BLKWT still has 1 pilot(s)"));
   EXPECT_EQ(Corp("BLKWT", "name"), "Blackwater Tide");
 
   ASSERT_TRUE(service().SetPilot(Admin(), "Marek Halden", {{"corp", "KRKN"}}).ok());
@@ -298,9 +300,9 @@ TEST_F(RosterServiceTest, UnknownPilotSuggestsTheClosestName) {
   EXPECT_EQ(ExpectRefused(service().SetPilot(Admin(), "Ryn Caldr", {{"clone", "Omega"}}),
                           ErrorCode::kNotFound, head),
             "pilot 'Ryn Caldr' not found; did you mean 'Ryn Calder'?");
-  EXPECT_EQ(ExpectRefused(service().PilotLeave(Admin(), "Kaelen Vos", ""), ErrorCode::kNotFound,
-                          head),
-            "pilot 'Kaelen Vos' not found; did you mean 'Kaelen Voss'?");
+  EXPECT_EQ(
+      ExpectRefused(service().PilotLeave(Admin(), "Kaelen Vos", ""), ErrorCode::kNotFound, head),
+      "pilot 'Kaelen Vos' not found; did you mean 'Kaelen Voss'?");
   EXPECT_EQ(ExpectRefused(service().LinkAlt(Admin(), "Marek Halden", "Kaelen Vos"),
                           ErrorCode::kNotFound, head),
             "pilot 'Kaelen Vos' not found; did you mean 'Kaelen Voss'?");
@@ -380,10 +382,10 @@ TEST_F(RosterServiceTest, AMemberMayNotChangeSystemColumnsOrCorps) {
 }
 
 TEST_F(RosterServiceTest, AMemberMayLinkTwoOfTheirOwnPilotsButNoOneElses) {
-  ASSERT_TRUE(service()
-                  .RegisterPilot(Admin(), "Kaelen Scout",
-                                 {{"discord_id", std::string(kKaelenDiscord)}})
-                  .ok());
+  ASSERT_TRUE(
+      service()
+          .RegisterPilot(Admin(), "Kaelen Scout", {{"discord_id", std::string(kKaelenDiscord)}})
+          .ok());
   const Actor kaelen = Member(std::string(kKaelenDiscord));
   const auto head = roster_.Head();
   EXPECT_EQ(ExpectRefused(service().LinkAlt(kaelen, "Kaelen Scout", "Ryn Calder"),
@@ -469,8 +471,8 @@ class DeclaredColumnsTest : public RosterServiceTest {
 };
 
 TEST_F(DeclaredColumnsTest, AMemberMaySetASelfEditableEnumOnTheirPilot) {
-  auto result = service().SetPilot(Member(std::string(kKaelenDiscord)), "Kaelen Voss",
-                                   {{"role", "logi"}});
+  auto result =
+      service().SetPilot(Member(std::string(kKaelenDiscord)), "Kaelen Voss", {{"role", "logi"}});
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(std::get<PilotFieldsChanged>(result->events[0].payload).changes,
             (Fields{{"role", "Logi"}}));
@@ -497,9 +499,10 @@ TEST_F(DeclaredColumnsTest, AnAdminOnlyDateIsRefusedToMembersAndValidatedForAdmi
 
 TEST_F(DeclaredColumnsTest, ADeclaredPilotReferenceIsStoredWithThePilotsSpelling) {
   const auto head = roster_.Head();
-  EXPECT_THAT(ExpectRefused(service().SetPilot(Admin(), "Marek Halden", {{"recruiter", "Ryn Caldr"}}),
-                            ErrorCode::kNotFound, head),
-              HasSubstr("did you mean 'Ryn Calder'?"));
+  EXPECT_THAT(
+      ExpectRefused(service().SetPilot(Admin(), "Marek Halden", {{"recruiter", "Ryn Caldr"}}),
+                    ErrorCode::kNotFound, head),
+      HasSubstr("did you mean 'Ryn Calder'?"));
   ASSERT_TRUE(service().SetPilot(Admin(), "Marek Halden", {{"recruiter", "ryn calder"}}).ok());
   EXPECT_EQ(Pilot("Marek Halden", "recruiter"), "Ryn Calder");
 }

@@ -14,8 +14,8 @@
 namespace kraken {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Admin;
+using ::testing::HasSubstr;
 using testing::TestRoster;
 
 constexpr std::int64_t kStart = 1796398313123456;  // 2026-12-04T15:31:53.123456Z
@@ -61,7 +61,8 @@ class StateLoaderTest : public ::testing::Test {
       SetNotes("Ryn Calder", "round " + std::to_string(i));
       ASSERT_TRUE(roster_.service()
                       .SetPilot(Admin(), "Marek Halden",
-                                {{"clone", i % 2 ? "Alpha" : "Omega"}, {"timezone", "UTC+" + std::to_string(i)}})
+                                {{"clone", i % 2 ? "Alpha" : "Omega"},
+                                 {"timezone", "UTC+" + std::to_string(i)}})
                       .ok());
       const std::string name = "Recruit " + std::to_string(++recruits_);
       ASSERT_TRUE(roster_.service().RegisterPilot(Admin(), name, {{"corp", "BLKWT"}}).ok());
@@ -211,7 +212,8 @@ values = ["DPS", "Logi"]
 
 TEST_F(StateLoaderTest, ADamagedSnapshotIsIgnoredAndTheNoteSaysWhy) {
   roster_.AddSampleAlliance();
-  ASSERT_TRUE(roster_.log().PutSnapshot(kSnapshotName, roster_.Head(), "not a snapshot at all").ok());
+  ASSERT_TRUE(
+      roster_.log().PutSnapshot(kSnapshotName, roster_.Head(), "not a snapshot at all").ok());
   LoadReport report;
   AllianceState state = Load(LoadOptions{}, &report);
   EXPECT_EQ(report.snapshot_seq, 0u);

@@ -90,7 +90,8 @@ TEST(ConfigTest, BadColumnDeclarationsSayWhatToFix) {
     auto config = ParseConfig(c.toml, "k.toml", FakeEnv({}));
     ASSERT_FALSE(config.ok()) << c.toml;
     EXPECT_NE(config.error().message.find(c.expected), std::string::npos)
-        << "for:\n" << c.toml << "got: " << config.error().message;
+        << "for:\n"
+        << c.toml << "got: " << config.error().message;
   }
 }
 

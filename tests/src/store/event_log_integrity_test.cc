@@ -218,7 +218,8 @@ TEST(EventLogIntegrityTest, LongScanDeliversEveryEventBeforeACorruptOrMissingOne
   auto missing = scan_from(1);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kCorrupt);
-  EXPECT_TRUE(Mentions(missing.error().message, "event 4321 is missing")) << missing.error().message;
+  EXPECT_TRUE(Mentions(missing.error().message, "event 4321 is missing"))
+      << missing.error().message;
   EXPECT_EQ(last_seen, 4320u);
 
   auto corrupt = scan_from(4322);

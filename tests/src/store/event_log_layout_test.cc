@@ -112,8 +112,8 @@ TEST(EventLogLayoutTest, StreamVersionIsTheLastIndexEntryOfThatStreamOnly) {
   const std::string al_x01 = PilotStream("Al\x01");
   const std::string first = "a";
   const std::string last = "zz";
-  const std::pair<std::string, int> appends[] = {{al, 3}, {al_bo, 2}, {al_x01, 4}, {first, 1},
-                                                 {last, 5}};
+  const std::pair<std::string, int> appends[] = {
+      {al, 3}, {al_bo, 2}, {al_x01, 4}, {first, 1}, {last, 5}};
   for (const auto& [stream, count] : appends) {
     for (int i = 0; i < count; ++i) {
       AppendRequest request = One("x", stream + std::to_string(i));

@@ -37,9 +37,8 @@ TEST(EventLogScanTest, LongScanDeliversEveryEventOnceInOrderOnTheCallingThread) 
   auto log = OpenOrDie(dir.path());
   AppendEvents(*log);
   const std::thread::id caller = std::this_thread::get_id();
-  for (const auto& [from, to] : {std::pair<std::uint64_t, std::uint64_t>{0, UINT64_MAX},
-                                 {777, 9001},
-                                 {1, 3073}}) {
+  for (const auto& [from, to] :
+       {std::pair<std::uint64_t, std::uint64_t>{0, UINT64_MAX}, {777, 9001}, {1, 3073}}) {
     std::uint64_t expected = std::max<std::uint64_t>(from, 1);
     bool on_caller = true;
     auto status = log->Scan(from, to, [&](const Event& e) {
@@ -88,8 +87,7 @@ TEST(EventLogScanTest, LongScanCallbackMayReadAndAppendEvenWhenTheMapMustGrow) {
     ++visited;
     EXPECT_TRUE(log->Get(e.seq).ok());
     if (e.seq % 1000 == 500) {
-      auto result =
-          log->Append(MarkedBatch("Derived", "d" + std::to_string(e.seq), 200, 2000));
+      auto result = log->Append(MarkedBatch("Derived", "d" + std::to_string(e.seq), 200, 2000));
       EXPECT_TRUE(result.ok()) << result.error().message;
     }
     return true;
