@@ -8,14 +8,10 @@
 
 namespace kraken {
 
-using command_support::CheckAltLink;
 using command_support::CheckMayEdit;
 using command_support::Describe;
 using command_support::Expect;
 using command_support::NewEvent;
-using command_support::OwnsPilot;
-using command_support::SplitFields;
-using command_support::SplitPilotFields;
 using command_support::Value;
 
 Result<CommandResult> RosterService::AddCorp(const Actor& actor, std::string_view ticker,

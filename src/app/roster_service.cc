@@ -6,7 +6,6 @@
 #include <mutex>
 #include <random>
 
-#include "src/app/command_support.h"
 #include "src/app/state_loader.h"
 
 namespace kraken {
@@ -23,16 +22,6 @@ std::uint64_t RandomId() {
 }
 
 }  // namespace
-
-using command_support::CheckAltLink;
-using command_support::CheckMayEdit;
-using command_support::Describe;
-using command_support::Expect;
-using command_support::NewEvent;
-using command_support::OwnsPilot;
-using command_support::SplitFields;
-using command_support::SplitPilotFields;
-using command_support::Value;
 
 Error NotFound(const AllianceState& state, Table table, std::string_view key) {
   auto close = state.roster().Suggest(table, key);
