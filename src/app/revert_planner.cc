@@ -8,15 +8,14 @@
 #include <optional>
 #include <set>
 
+#include "src/app/command_support.h"
+
+#include "src/app/command_support.h"
+
 namespace kraken {
 namespace {
 
-Event NewEvent(std::string stream, Payload payload) {
-  Event e;
-  e.stream = std::move(stream);
-  e.payload = std::move(payload);
-  return e;
-}
+using command_support::NewEvent;
 
 bool IsMarker(const Event& e) { return std::holds_alternative<ImportBatchCommitted>(e.payload); }
 
