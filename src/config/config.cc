@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 namespace kraken {
 namespace {
@@ -104,8 +105,126 @@ Status ParseColumns(const toml::table& root, Table table, Schema& schema,
   return Ok{};
 }
 
+void FromEnv(const EnvLookup& env, const char* name, std::string& into) {
+  if (auto v = env(name); v && !v->empty()) into = *v;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
 void ApplyEnvironment(Config& config, const EnvLookup& env) {
-  if (auto dir = env("KRAKEN_DATA_DIR"); dir && !dir->empty()) config.data_dir = *dir;
+  FromEnv(env, "KRAKEN_DATA_DIR", config.data_dir);
+  FromEnv(env, "KRAKEN_LISTEN", config.server.listen);
+  FromEnv(env, "KRAKEN_TLS_CERT", config.server.tls_cert);
+  FromEnv(env, "KRAKEN_TLS_KEY", config.server.tls_key);
+  FromEnv(env, "DISCORD_PUBLIC_KEY", config.discord.public_key);
+  FromEnv(env, "DISCORD_APPLICATION_ID", config.discord.application_id);
+  FromEnv(env, "DISCORD_BOT_TOKEN", config.discord.bot_token);
+  FromEnv(env, "DISCORD_API_BASE", config.discord.api_base);
+  FromEnv(env, "KRAKEN_GUILD_ID", config.discord.guild_id);
+  if (auto roles = env("KRAKEN_ADMIN_ROLE_IDS"); roles && !roles->empty()) {
+    config.discord.admin_role_ids = SplitList(*roles);
+  }
+  FromEnv(env, "KRAKEN_SPREADSHEET_ID", config.sheets.spreadsheet_id);
+  FromEnv(env, "GOOGLE_APPLICATION_CREDENTIALS", config.sheets.credentials);
+  FromEnv(env, "KRAKEN_SHEETS_ROOT", config.sheets.sheets_root);
+  FromEnv(env, "KRAKEN_DRIVE_ROOT", config.sheets.drive_root);
+}
+
+// Reads `key` of `table` into `into` when present; a value of the wrong type is
+// an error naming the key and the expected type.
+template <typename T>
+Status Read(const toml::table& table, const char* key, T& into, const std::string& origin,
+            std::string_view where) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Ok{};
+  if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+      return Invalid(origin, fmt::format("'{}{}' must be a list of strings", where, key));
+    }
+    into.clear();
+    for (const auto& item : *array) {
+      auto text = item.value<std::string>();
+      if (!text) return Invalid(origin, fmt::format("'{}{}' must be a list of strings", where, key));
+      into.push_back(*text);
+    }
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    auto v = node->value<std::string>();
+    if (!v) return Invalid(origin, fmt::format("'{}{}' must be a string", where, key));
+    into = *v;
+  } else {
+    auto v = node->value<std::int64_t>();
+    if (!v || *v < 0 || *v > 1'000'000'000) {
+      return Invalid(origin, fmt::format("'{}{}' must be a non-negative integer", where, key));
+    }
+    into = static_cast<T>(*v);
+  }
+  return Ok{};
+}
+
+const toml::table* Section(const toml::table& root, const char* name) {
+  const toml::node* node = root.get(name);
+  return node == nullptr ? nullptr : node->as_table();
+}
+
+Status ParseSections(const toml::table& root, Config& config, const std::string& origin) {
+  for (const char* name : {"server", "discord", "sheets"}) {
+    if (root.get(name) != nullptr && Section(root, name) == nullptr) {
+      return Invalid(origin, fmt::format("'{}' must be a table: [{}]", name, name));
+    }
+  }
+  if (const auto* t = Section(root, "server")) {
+    KRAKEN_RETURN_IF_ERROR(CheckKeys(
+        *t, {"listen", "tls_cert", "tls_key", "handler_threads", "body_limit"}, origin, "server."));
+    auto& s = config.server;
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "listen", s.listen, origin, "server."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "tls_cert", s.tls_cert, origin, "server."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "tls_key", s.tls_key, origin, "server."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "handler_threads", s.handler_threads, origin, "server."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "body_limit", s.body_limit, origin, "server."));
+  }
+  if (const auto* t = Section(root, "discord")) {
+    KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
+                                     {"public_key", "application_id", "bot_token", "api_base",
+                                      "admin_role_ids", "guild_id", "timestamp_window_seconds"},
+                                     origin, "discord."));
+    auto& d = config.discord;
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "public_key", d.public_key, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "application_id", d.application_id, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "bot_token", d.bot_token, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "api_base", d.api_base, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "admin_role_ids", d.admin_role_ids, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "guild_id", d.guild_id, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(
+        Read(*t, "timestamp_window_seconds", d.timestamp_window_seconds, origin, "discord."));
+  }
+  if (const auto* t = Section(root, "sheets")) {
+    KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
+                                     {"spreadsheet_id", "credentials", "sheets_root", "drive_root",
+                                      "reads_per_minute", "writes_per_minute"},
+                                     origin, "sheets."));
+    auto& s = config.sheets;
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "spreadsheet_id", s.spreadsheet_id, origin, "sheets."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "credentials", s.credentials, origin, "sheets."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "sheets_root", s.sheets_root, origin, "sheets."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "drive_root", s.drive_root, origin, "sheets."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "reads_per_minute", s.reads_per_minute, origin, "sheets."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "writes_per_minute", s.writes_per_minute, origin, "sheets."));
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -126,12 +245,14 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin, con
     return Invalid(origin, fmt::format("line {}, column {}: {}", e.source().begin.line,
                                        e.source().begin.column, e.description()));
   }
-  KRAKEN_RETURN_IF_ERROR(CheckKeys(root, {"data_dir", "pilot", "corp"}, origin, ""));
+  KRAKEN_RETURN_IF_ERROR(CheckKeys(
+      root, {"data_dir", "pilot", "corp", "server", "discord", "sheets"}, origin, ""));
   Config config;
   config.source = origin;
   if (auto dir = root["data_dir"].value<std::string>()) config.data_dir = *dir;
   KRAKEN_RETURN_IF_ERROR(ParseColumns(root, Table::kPilot, config.schema, origin));
   KRAKEN_RETURN_IF_ERROR(ParseColumns(root, Table::kCorp, config.schema, origin));
+  KRAKEN_RETURN_IF_ERROR(ParseSections(root, config, origin));
   ApplyEnvironment(config, env);
   return config;
 }

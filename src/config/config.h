@@ -6,14 +6,46 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "events/result.h"
 #include "events/schema.h"
 
 namespace kraken {
 
+// `kraken serve`: the HTTP endpoint Discord posts interactions to.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // KRAKEN_LISTEN, host:port
+  std::string tls_cert;                   // KRAKEN_TLS_CERT: PEM chain; with tls_key, serve https
+  std::string tls_key;                    // KRAKEN_TLS_KEY
+  int handler_threads = 16;
+  std::size_t body_limit = 256 * 1024;  // bytes; larger requests get 413
+};
+
+struct DiscordConfig {
+  std::string public_key;      // DISCORD_PUBLIC_KEY, 64 hex digits; empty: local dev key
+  std::string application_id;  // DISCORD_APPLICATION_ID
+  std::string bot_token;       // DISCORD_BOT_TOKEN (a secret: never logged)
+  std::string api_base = "https://discord.com/api/v10";  // DISCORD_API_BASE
+  std::vector<std::string> admin_role_ids;  // KRAKEN_ADMIN_ROLE_IDS, comma-separated
+  std::string guild_id;                     // KRAKEN_GUILD_ID: default for `discord register`
+  int timestamp_window_seconds = 0;         // 0: no freshness check (Discord documents none)
+};
+
+struct SheetsConfig {
+  std::string spreadsheet_id;  // KRAKEN_SPREADSHEET_ID; empty: the bundled emulator
+  std::string credentials;     // GOOGLE_APPLICATION_CREDENTIALS: service-account key file
+  std::string sheets_root = "https://sheets.googleapis.com";  // KRAKEN_SHEETS_ROOT
+  std::string drive_root = "https://www.googleapis.com";      // KRAKEN_DRIVE_ROOT
+  int reads_per_minute = 60;
+  int writes_per_minute = 60;
+};
+
 struct Config {
   std::string data_dir = "./data";  // KRAKEN_DATA_DIR
+  ServerConfig server;
+  DiscordConfig discord;
+  SheetsConfig sheets;
   Schema schema = Schema::Core();   // core columns plus [[pilot.columns]], [[corp.columns]]
   std::string source;               // where it came from: a file path, or "embedded defaults"
 };

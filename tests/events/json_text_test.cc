@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 namespace kraken {
@@ -38,6 +39,36 @@ TEST(JsonTextTest, AppendAddsToWhatIsThere) {
   std::string out = "{\"k\":";
   AppendJsonString(out, "v\"");
   EXPECT_EQ(out, "{\"k\":\"v\\\"\"");
+}
+
+TEST(JsonWriterTest, PlacesCommasAndColons) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("type")
+      .Int(4)
+      .Key("data")
+      .BeginObject()
+      .Key("flags")
+      .Uint(64)
+      .Key("embeds")
+      .BeginArray()
+      .BeginObject()
+      .EndObject()
+      .String("x\"y")
+      .Bool(true)
+      .Null()
+      .EndArray()
+      .Key("raw")
+      .Raw("[1,2]")
+      .EndObject()
+      .EndObject();
+  EXPECT_EQ(w.str(), R"({"type":4,"data":{"flags":64,"embeds":[{},"x\"y",true,null],"raw":[1,2]}})");
+}
+
+TEST(JsonWriterTest, DoublesRoundTripAndNonFiniteIsNull) {
+  JsonWriter w;
+  w.BeginArray().Double(0.1).Double(45000.5).Double(std::numeric_limits<double>::infinity()).EndArray();
+  EXPECT_EQ(w.str(), "[0.1,45000.5,null]");
 }
 
 }  // namespace

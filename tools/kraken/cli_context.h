@@ -59,5 +59,8 @@ Error Usage(std::string message);  // an error that exits with code 2
 void AddRosterCommands(CLI::App& app, CliContext& ctx);
 void AddAuditCommands(CLI::App& app, CliContext& ctx);
 void AddAdminCommands(CLI::App& app, CliContext& ctx);
+void AddServeCommands(CLI::App& app, CliContext& ctx);           // serve, discord ...
+void AddSheetsEmulatorCommand(CLI::App& app, CliContext& ctx);  // sheets-emulator
+void AddSheetCommands(CLI::App& app, CliContext& ctx);           // sheet ...
 
 }  // namespace kraken::cli

@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   AddRosterCommands(app, ctx);
   AddAuditCommands(app, ctx);
   AddAdminCommands(app, ctx);
+  AddServeCommands(app, ctx);
+  AddSheetsEmulatorCommand(app, ctx);
+  AddSheetCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

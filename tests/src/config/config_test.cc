@@ -109,5 +109,53 @@ TEST(ConfigTest, KrakenConfigVariableNamesTheFile) {
   EXPECT_NE(config.error().message.find("/nonexistent/env.toml"), std::string::npos);
 }
 
+TEST(ConfigTest, ServiceSectionsHaveDefaultsAndTheEnvironmentWins) {
+  auto config = ParseConfig(R"(
+[server]
+listen = "0.0.0.0:9000"
+handler_threads = 4
+
+[discord]
+public_key = "aa"
+admin_role_ids = ["111", "222"]
+
+[sheets]
+spreadsheet_id = "from-file"
+reads_per_minute = 30
+)",
+                            "k.toml",
+                            FakeEnv({{"KRAKEN_LISTEN", "127.0.0.1:8181"},
+                                     {"DISCORD_PUBLIC_KEY", "bb"},
+                                     {"DISCORD_API_BASE", "http://127.0.0.1:9/api/v10"},
+                                     {"KRAKEN_ADMIN_ROLE_IDS", "333, 444"},
+                                     {"KRAKEN_SHEETS_ROOT", "http://127.0.0.1:7"}}));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->server.listen, "127.0.0.1:8181");
+  EXPECT_EQ(config->server.handler_threads, 4);
+  EXPECT_EQ(config->discord.public_key, "bb");
+  EXPECT_EQ(config->discord.api_base, "http://127.0.0.1:9/api/v10");
+  EXPECT_EQ(config->discord.admin_role_ids, (std::vector<std::string>{"333", "444"}));
+  EXPECT_EQ(config->sheets.spreadsheet_id, "from-file");
+  EXPECT_EQ(config->sheets.sheets_root, "http://127.0.0.1:7");
+  EXPECT_EQ(config->sheets.drive_root, "https://www.googleapis.com");
+  EXPECT_EQ(config->sheets.reads_per_minute, 30);
+
+  auto defaults = LoadConfig(std::nullopt, FakeEnv({}));
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(defaults->discord.api_base, "https://discord.com/api/v10");
+}
+
+TEST(ConfigTest, ServiceSectionTyposAndWrongTypesAreErrors) {
+  auto typo = ParseConfig("[discord]\npublic_kye = \"aa\"\n", "k.toml", FakeEnv({}));
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().message.find("discord.public_kye"), std::string::npos)
+      << typo.error().message;
+  auto wrong = ParseConfig("[server]\nhandler_threads = \"many\"\n", "k.toml", FakeEnv({}));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("server.handler_threads"), std::string::npos)
+      << wrong.error().message;
+}
+
 }  // namespace
 }  // namespace kraken

@@ -1,0 +1,54 @@
+#pragma once
+// A local stand-in for Google's Sheets v4, Drive v3 files.get and OAuth token
+// endpoints that behaves as ../shared/reference/sheets-api.md documents. The
+// tests run against it, and it is the embedded default backend so a new user can
+// try KRAKEN with no Google account. `kraken sheets-emulator` runs it alone.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "events/result.h"
+#include "src/net/http_server.h"
+
+namespace kraken::sheets {
+
+struct EmulatorOptions {
+  std::string listen = "127.0.0.1:0";  // port 0: any free port
+  std::string state_file;              // empty: in memory only; else persisted after each change
+  // Quotas per service account per minute (the reference's per-user limits); 0: unlimited.
+  int reads_per_minute = 60;
+  int writes_per_minute = 60;
+  // Fault injection: fractions of requests answered 429 / 500 or dropped, and added latency.
+  double fail_429 = 0, fail_500 = 0, drop = 0;
+  std::chrono::milliseconds latency{0};
+  std::uint64_t seed = 1;  // for the fault draws, so runs are reproducible
+};
+
+class SheetsEmulator {
+ public:
+  static Result<std::unique_ptr<SheetsEmulator>> Start(EmulatorOptions options);
+  ~SheetsEmulator();
+
+  // "http://127.0.0.1:PORT": use it as KRAKEN_SHEETS_ROOT and KRAKEN_DRIVE_ROOT.
+  std::string base_url() const;
+
+  // Creates (or returns the existing) service account and its key file JSON, in
+  // Google's format, whose token_uri points at this emulator.
+  Result<std::string> ServiceAccountKey(const std::string& client_email);
+  // Creates a spreadsheet with the given tabs (1000 x 26 each) shared with
+  // `editor_email`; returns its id.
+  Result<std::string> CreateSpreadsheet(const std::string& title,
+                                        const std::vector<std::string>& tabs,
+                                        const std::string& editor_email);
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit SheetsEmulator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kraken::sheets
