@@ -38,9 +38,11 @@ constexpr std::string_view NameOf() {
     return "ConflictDetected";
   else if constexpr (std::is_same_v<T, ConflictResolved>)
     return "ConflictResolved";
-  else {
-    static_assert(std::is_same_v<T, EventReverted>, "every payload type needs a name");
+  else if constexpr (std::is_same_v<T, EventReverted>)
     return "EventReverted";
+  else {
+    static_assert(std::is_same_v<T, SheetEditRejected>, "every payload type needs a name");
+    return "SheetEditRejected";
   }
 }
 

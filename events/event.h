@@ -84,11 +84,21 @@ struct ConflictResolved {
 struct EventReverted {
   std::uint64_t reverted_seq = 0;
 };
+// On stream "rejection/<id>": an edit made in the sheet that was not applied,
+// kept so that no admin's edit disappears without a trace.
+struct SheetEditRejected {
+  std::string table;  // "pilot" or "corp"
+  std::string key;    // the row's key, as the sheet had it ("" if it had none)
+  std::string field;  // "" when the whole row was rejected
+  std::string value;  // what the sheet held
+  std::string reason;
+  std::string sheet_origin;  // e.g. "Pilots!C12"
+};
 
 using Payload =
     std::variant<PilotRegistered, PilotFieldsChanged, PilotLinkedToDiscord, AltLinked, AltUnlinked,
                  PilotLeftAlliance, CorpCreated, CorpChanged, CorpRemoved, ImportBatchCommitted,
-                 ConflictDetected, ConflictResolved, EventReverted>;
+                 ConflictDetected, ConflictResolved, EventReverted, SheetEditRejected>;
 
 // The type's name as stored: "PilotRegistered", ...
 std::string_view TypeName(const Payload& payload);

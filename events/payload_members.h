@@ -54,9 +54,16 @@ void ForEachMember(Self& p, F&& f) {
     f("winner", p.winner);
     f("value", p.value);
     f("policy", p.policy);
-  } else {
-    static_assert(std::is_same_v<T, EventReverted>, "every payload type lists its members");
+  } else if constexpr (std::is_same_v<T, EventReverted>) {
     f("reverted_seq", p.reverted_seq);
+  } else {
+    static_assert(std::is_same_v<T, SheetEditRejected>, "every payload type lists its members");
+    f("table", p.table);
+    f("key", p.key);
+    f("field", p.field);
+    f("value", p.value);
+    f("reason", p.reason);
+    f("sheet_origin", p.sheet_origin);
   }
 }
 

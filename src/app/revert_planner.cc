@@ -26,6 +26,12 @@ Status CheckRevertible(const Event& e) {
                                  "its command again",
                                  e.seq));
   }
+  if (std::holds_alternative<SheetEditRejected>(e.payload)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("event {} records a sheet edit that was not applied; there is "
+                                 "nothing to revert",
+                                 e.seq));
+  }
   if (std::holds_alternative<ConflictDetected>(e.payload) ||
       std::holds_alternative<ConflictResolved>(e.payload)) {
     return MakeError(ErrorCode::kInvalidArgument,

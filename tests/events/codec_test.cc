@@ -50,8 +50,11 @@ std::string Show(const Payload& payload) {
         } else if constexpr (std::is_same_v<T, ConflictResolved>) {
           return fmt::format("{}({:?} {:?} {:?} {:?})", type, p.conflict_id, p.winner, p.value,
                              p.policy);
-        } else {
+        } else if constexpr (std::is_same_v<T, EventReverted>) {
           return fmt::format("{}({})", type, p.reverted_seq);
+        } else {
+          return fmt::format("{}({:?} {:?} {:?} {:?} {:?} {:?})", type, p.table, p.key, p.field,
+                             p.value, p.reason, p.sheet_origin);
         }
       },
       payload);
@@ -81,6 +84,8 @@ std::vector<Payload> OneOfEachType() {
       ConflictDetected{"c-9", "pilot", "Kaelen Voss", "clone", "Alpha", "Omega", 41, "Pilots!C12"},
       ConflictResolved{"c-9", "sheet", "Alpha", "sheet-wins"},
       EventReverted{41},
+      SheetEditRejected{"pilot", "Kaelen Voss", "corp", "XXXX", "corp 'XXXX' not found",
+                        "Pilots!D7"},
   };
 }
 
@@ -545,7 +550,7 @@ TEST(CodecTest, EveryRecordDecodesTheSameThroughTheFastPathAndTheGeneralDecoder)
   std::uniform_int_distribution<std::int64_t> ts(-2'208'988'800'000'000LL, 7'258'118'400'000'000LL);
   std::uint64_t seq = 0;
   for (int i = 0; i < 3000; ++i) {
-    Payload payload = OneOfEachType()[rng() % 13];
+    Payload payload = OneOfEachType()[rng() % std::variant_size_v<Payload>];
     std::visit(
         [&](auto& p) {
           using T = std::decay_t<decltype(p)>;

@@ -117,6 +117,7 @@ TEST(TypeNameTest, NamesEachPayloadType) {
   EXPECT_EQ(TypeName(ConflictDetected{}), "ConflictDetected");
   EXPECT_EQ(TypeName(ConflictResolved{}), "ConflictResolved");
   EXPECT_EQ(TypeName(EventReverted{}), "EventReverted");
+  EXPECT_EQ(TypeName(SheetEditRejected{}), "SheetEditRejected");
 }
 
 TEST(TypeNameTest, AllTypeNamesListsTheCatalogueInOrderOnce) {
@@ -124,7 +125,7 @@ TEST(TypeNameTest, AllTypeNamesListsTheCatalogueInOrderOnce) {
   ASSERT_EQ(names.size(), std::variant_size_v<Payload>);
   EXPECT_EQ(names.front(), "PilotRegistered");
   EXPECT_EQ(names[6], "CorpCreated");
-  EXPECT_EQ(names.back(), "EventReverted");
+  EXPECT_EQ(names.back(), "SheetEditRejected");
   EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), names.size());
   Event e;
   e.payload = ConflictResolved{};

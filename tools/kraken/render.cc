@@ -72,8 +72,11 @@ std::string DescribePayload(const Payload& payload) {
                              p.sheet_value, p.log_value);
         } else if constexpr (std::is_same_v<T, ConflictResolved>) {
           return fmt::format("{} wins ({}): '{}'", p.winner, p.policy, p.value);
-        } else {
+        } else if constexpr (std::is_same_v<T, EventReverted>) {
           return fmt::format("reverted event {}", p.reverted_seq);
+        } else {
+          return fmt::format("sheet edit not applied at {}: {} {} {} '{}': {}", p.sheet_origin,
+                             p.table, p.key, p.field, p.value, p.reason);
         }
       },
       payload);
