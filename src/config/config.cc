@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <type_traits>
+#include <algorithm>
 
 namespace kraken {
 namespace {
@@ -141,6 +142,43 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   FromEnv(env, "GOOGLE_APPLICATION_CREDENTIALS", config.sheets.credentials);
   FromEnv(env, "KRAKEN_SHEETS_ROOT", config.sheets.sheets_root);
   FromEnv(env, "KRAKEN_DRIVE_ROOT", config.sheets.drive_root);
+  if (auto v = env("KRAKEN_SYNC_INTERVAL"); v && !v->empty()) {
+    try {
+      config.sync.interval_seconds = std::max(0, std::stoi(*v));
+    } catch (const std::exception&) {
+      // Left as configured; ValidateSync names the variable.
+      config.sync.interval_seconds = -1;
+    }
+  }
+}
+
+bool IsPolicy(std::string_view p) { return p == "sheet-wins" || p == "log-wins" || p == "manual"; }
+
+Status ValidateSync(const Config& config, const std::string& origin) {
+  const SyncConfig& s = config.sync;
+  if (s.interval_seconds < 0) {
+    return Invalid(origin, "KRAKEN_SYNC_INTERVAL must be a whole number of seconds (0: off)");
+  }
+  auto bad_policy = [&](std::string_view where, std::string_view value) {
+    return Invalid(origin, fmt::format("{} = '{}': use sheet-wins, log-wins or manual", where,
+                                       value));
+  };
+  if (!IsPolicy(s.conflict_policy)) return bad_policy("sync.conflict_policy", s.conflict_policy);
+  for (auto [table, policies] : {std::pair{Table::kPilot, &s.pilot_policies},
+                                 std::pair{Table::kCorp, &s.corp_policies}}) {
+    for (const auto& [column, policy] : *policies) {
+      const std::string where = fmt::format("sync.{}_policies.{}", TableName(table), column);
+      if (!config.schema.IndexOf(table, column)) {
+        return Invalid(origin, fmt::format("{}: there is no {} column '{}'", where,
+                                           TableName(table), column));
+      }
+      if (!IsPolicy(policy)) return bad_policy(where, policy);
+    }
+  }
+  if (s.max_deletion_share < 0 || s.max_deletion_share > 1) {
+    return Invalid(origin, "sync.max_deletion_share must be between 0 and 1");
+  }
+  return Ok{};
 }
 
 // Reads `key` of `table` into `into` when present; a value of the wrong type is
@@ -211,6 +249,43 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     KRAKEN_RETURN_IF_ERROR(
         Read(*t, "timestamp_window_seconds", d.timestamp_window_seconds, origin, "discord."));
   }
+  if (root.get("sync") != nullptr && Section(root, "sync") == nullptr) {
+    return Invalid(origin, "'sync' must be a table: [sync]");
+  }
+  if (const auto* t = Section(root, "sync")) {
+    KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
+                                     {"interval_seconds", "conflict_policy", "pilot_policies",
+                                      "corp_policies", "max_deletions", "max_deletion_share",
+                                      "notify_channel_id"},
+                                     origin, "sync."));
+    auto& s = config.sync;
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "interval_seconds", s.interval_seconds, origin, "sync."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "conflict_policy", s.conflict_policy, origin, "sync."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "max_deletions", s.max_deletions, origin, "sync."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "notify_channel_id", s.notify_channel_id, origin, "sync."));
+    if (const toml::node* share = t->get("max_deletion_share")) {
+      auto v = share->value<double>();
+      if (!v) return Invalid(origin, "'sync.max_deletion_share' must be a number from 0 to 1");
+      s.max_deletion_share = *v;
+    }
+    for (auto [name, into] : {std::pair{"pilot_policies", &s.pilot_policies},
+                              std::pair{"corp_policies", &s.corp_policies}}) {
+      const toml::node* node = t->get(name);
+      if (node == nullptr) continue;
+      const auto* table = node->as_table();
+      if (table == nullptr) {
+        return Invalid(origin, fmt::format("'sync.{}' must be a table: column = \"policy\"",
+                                           name));
+      }
+      for (const auto& [column, policy] : *table) {
+        auto text = policy.value<std::string>();
+        if (!text) {
+          return Invalid(origin, fmt::format("'sync.{}.{}' must be a string", name, column.str()));
+        }
+        (*into)[std::string(column.str())] = *text;
+      }
+    }
+  }
   if (const auto* t = Section(root, "sheets")) {
     KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
                                      {"spreadsheet_id", "credentials", "sheets_root", "drive_root",
@@ -246,7 +321,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin, con
                                        e.source().begin.column, e.description()));
   }
   KRAKEN_RETURN_IF_ERROR(CheckKeys(
-      root, {"data_dir", "pilot", "corp", "server", "discord", "sheets"}, origin, ""));
+      root, {"data_dir", "pilot", "corp", "server", "discord", "sheets", "sync"}, origin, ""));
   Config config;
   config.source = origin;
   if (auto dir = root["data_dir"].value<std::string>()) config.data_dir = *dir;
@@ -254,6 +329,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin, con
   KRAKEN_RETURN_IF_ERROR(ParseColumns(root, Table::kCorp, config.schema, origin));
   KRAKEN_RETURN_IF_ERROR(ParseSections(root, config, origin));
   ApplyEnvironment(config, env);
+  KRAKEN_RETURN_IF_ERROR(ValidateSync(config, origin));
   return config;
 }
 
@@ -265,6 +341,7 @@ Result<Config> LoadConfig(const std::optional<std::string>& path, const EnvLooku
     Config config;
     config.source = "embedded defaults";
     ApplyEnvironment(config, env);
+    KRAKEN_RETURN_IF_ERROR(ValidateSync(config, "the environment"));
     return config;
   }
   std::ifstream in(*file, std::ios::binary);

@@ -4,6 +4,7 @@
 // docs/configuration.md.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,11 +42,27 @@ struct SheetsConfig {
   int writes_per_minute = 60;
 };
 
+// The sheet projector (docs/sheet-projector.md).
+struct SyncConfig {
+  int interval_seconds = 30;  // KRAKEN_SYNC_INTERVAL; 0: only on demand (kraken sync, /admin sync)
+  // Who wins when a cell changed in the sheet and in the log: "sheet-wins",
+  // "log-wins" or "manual" (the log's value stands until an admin decides).
+  std::string conflict_policy = "manual";
+  std::map<std::string, std::string> pilot_policies;  // column -> policy, overriding the default
+  std::map<std::string, std::string> corp_policies;
+  // The deletion guard: a cycle that would remove more rows than this, and more
+  // than this share of a tab, removes none and reports it.
+  int max_deletions = 5;
+  double max_deletion_share = 0.2;
+  std::string notify_channel_id;  // Discord channel told about rolled-back changes
+};
+
 struct Config {
   std::string data_dir = "./data";  // KRAKEN_DATA_DIR
   ServerConfig server;
   DiscordConfig discord;
   SheetsConfig sheets;
+  SyncConfig sync;
   Schema schema = Schema::Core();   // core columns plus [[pilot.columns]], [[corp.columns]]
   std::string source;               // where it came from: a file path, or "embedded defaults"
 };

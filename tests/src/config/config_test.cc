@@ -157,5 +157,30 @@ TEST(ConfigTest, ServiceSectionTyposAndWrongTypesAreErrors) {
       << wrong.error().message;
 }
 
+TEST(ConfigTest, SyncPoliciesAreCheckedAgainstTheSchema) {
+  auto ok = ParseConfig(R"(
+[sync]
+conflict_policy = "log-wins"
+max_deletions = 3
+max_deletion_share = 0.5
+[sync.pilot_policies]
+corp = "sheet-wins"
+)",
+                        "k.toml", FakeEnv({{"KRAKEN_SYNC_INTERVAL", "0"}}));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->sync.conflict_policy, "log-wins");
+  EXPECT_EQ(ok->sync.pilot_policies.at("corp"), "sheet-wins");
+  EXPECT_EQ(ok->sync.max_deletions, 3);
+  EXPECT_EQ(ok->sync.interval_seconds, 0);
+
+  auto unknown = ParseConfig("[sync.corp_policies]\nrole = \"manual\"\n", "k.toml", FakeEnv({}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("no corp column 'role'"), std::string::npos)
+      << unknown.error().message;
+  auto typo = ParseConfig("[sync]\nconflict_policy = \"sheet_wins\"\n", "k.toml", FakeEnv({}));
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().message.find("use sheet-wins, log-wins or manual"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kraken
