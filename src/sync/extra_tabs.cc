@@ -76,8 +76,8 @@ std::vector<const ConflictEntry*> ConflictLog::Open() const {
 
 const std::vector<std::string>& ConflictColumns() {
   static const std::vector<std::string> kColumns = {
-      "id",          "when (UTC)", "kind",      "where",  "row",    "field",
-      "sheet value", "log value",  "status",    "stands", "reason", "decision"};
+      "id",          "when (UTC)", "kind",   "where",  "row",    "field",
+      "sheet value", "log value",  "status", "stands", "reason", "decision"};
   return kColumns;
 }
 
@@ -107,8 +107,8 @@ OutGrid RenderConflicts(const ConflictLog& conflicts) {
 OutGrid RenderAnalytics(const AllianceState& state, std::int64_t now_us) {
   const AllianceSummary summary = Summarize(state.roster());
   OutGrid grid;
-  grid.push_back({Text("corp"), Text("pilots"), Text("alpha"), Text("omega"),
-                  Text("clone unknown"), Text("unlinked")});
+  grid.push_back({Text("corp"), Text("pilots"), Text("alpha"), Text("omega"), Text("clone unknown"),
+                  Text("unlinked")});
   auto line = [&](std::string name, const CorpHeadcount& c) {
     grid.push_back({Text(std::move(name)), Number(static_cast<double>(c.pilots)),
                     Number(static_cast<double>(c.alpha)), Number(static_cast<double>(c.omega)),

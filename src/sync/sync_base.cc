@@ -44,6 +44,7 @@ std::string EncodeBase(const SyncBase& base) {
   w.Key("spreadsheet_id").String(base.spreadsheet_id);
   w.Key("drive_version").String(base.drive_version);
   w.Key("log_seq").Uint(base.log_seq);
+  w.Key("analytics_day").Int(base.analytics_day);
   w.Key("tabs").BeginObject();
   for (const auto& [title, tab] : base.tabs) {
     w.Key(title).BeginObject();
@@ -79,6 +80,7 @@ Result<SyncBase> DecodeBase(std::string_view bytes) {
   if (root["drive_version"].get_string().get(text)) return Damaged("no drive_version");
   base.drive_version = text;
   if (root["log_seq"].get_uint64().get(base.log_seq)) return Damaged("no log_seq");
+  if (root["analytics_day"].get_int64().get(base.analytics_day)) return Damaged("no analytics_day");
   simdjson::dom::object tabs;
   if (root["tabs"].get_object().get(tabs)) return Damaged("no tabs");
   for (auto [title, value] : tabs) {

@@ -27,9 +27,10 @@ struct SyncedTab {
 };
 
 struct SyncBase {
-  std::string spreadsheet_id;  // a base for another spreadsheet is ignored
-  std::string drive_version;   // "" before the first cycle
-  std::uint64_t log_seq = 0;   // the projection the sheet shows
+  std::string spreadsheet_id;             // a base for another spreadsheet is ignored
+  std::string drive_version;              // "" before the first cycle
+  std::uint64_t log_seq = 0;              // the projection the sheet shows
+  std::int64_t analytics_day = -1;        // UTC day (since 1970) the Analytics tab was computed for
   std::map<std::string, SyncedTab> tabs;  // by managed tab title ("Pilots", "Corps")
   std::set<std::string> reported;         // signatures of rejections already listed
 };

@@ -38,18 +38,18 @@ TabModel RenderTab(const Roster& roster, Table table);
 
 // One data row of a managed tab as read.
 struct SheetRow {
-  int row = 0;     // 0-based row in the tab (0 is the header)
-  std::string id;  // "" for a row an admin added
+  int row = 0;                      // 0-based row in the tab (0 is the header)
+  std::string id;                   // "" for a row an admin added
   std::vector<std::string> values;  // per managed column; "" where the column is missing
 };
 
 // A managed tab as read: where its columns are and what its rows hold.
 struct ParsedTab {
-  int id_col = -1;               // -1: no kraken_id header
-  std::vector<int> column_pos;   // per managed column: its column in the tab, -1 if missing
-  std::vector<SheetRow> rows;    // rows with an id or any managed value, top to bottom
+  int id_col = -1;              // -1: no kraken_id header
+  std::vector<int> column_pos;  // per managed column: its column in the tab, -1 if missing
+  std::vector<SheetRow> rows;   // rows with an id or any managed value, top to bottom
   std::unordered_map<std::string, int> row_of_id;  // first row holding each id
-  std::vector<int> duplicate_id_rows;  // later rows repeating an id (a copied row)
+  std::vector<int> duplicate_id_rows;              // later rows repeating an id (a copied row)
   int used_rows = 1;  // the header plus every row holding anything, managed or not
   int used_cols = 0;  // columns with a header or any value
 };

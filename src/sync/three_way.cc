@@ -113,8 +113,9 @@ class Comparer {
       return;
     }
     if (!new_keys_.insert(lower).second) {
-      Reject(row.row, sheet_.column_pos[0], key_name, key,
-             fmt::format("{} '{}' is added twice; keep one of the rows", TableName(log_.table), key));
+      Reject(
+          row.row, sheet_.column_pos[0], key_name, key,
+          fmt::format("{} '{}' is added twice; keep one of the rows", TableName(log_.table), key));
       return;
     }
     RowImport import;
@@ -170,8 +171,8 @@ class Comparer {
       }
       // Changed on both sides (or the base is unknown): a conflict.
       const Policy policy = m == 0 ? Policy::kLogWins : policy_of_(log_.columns[m]);
-      out_.conflicts.push_back({id, (*logged)[0], log_.columns[m], known_base ? b : "", s, l,
-                                row.row, col, policy});
+      out_.conflicts.push_back(
+          {id, (*logged)[0], log_.columns[m], known_base ? b : "", s, l, row.row, col, policy});
       if (policy == Policy::kSheetWins) {
         import.values[m] = s;
         import.from_sheet[m] = true;

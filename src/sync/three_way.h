@@ -68,9 +68,9 @@ struct Rejection {
 };
 
 struct Comparison {
-  std::vector<RowImport> imports;       // edits and new rows
-  std::vector<CellConflict> conflicts;  // all of them, whatever the policy
-  std::vector<std::string> deleted_ids; // rows an admin deleted (in base and log)
+  std::vector<RowImport> imports;        // edits and new rows
+  std::vector<CellConflict> conflicts;   // all of them, whatever the policy
+  std::vector<std::string> deleted_ids;  // rows an admin deleted (in base and log)
   std::vector<Rejection> rejected;
 };
 

@@ -29,9 +29,9 @@ WritePlan PlanWrites(const TabModel& want, const ParsedTab& sheet, const TabBase
   }
   std::sort(plan.delete_rows.begin(), plan.delete_rows.end());
   auto final_row = [&](int row) {
-    return row - static_cast<int>(std::lower_bound(plan.delete_rows.begin(),
-                                                   plan.delete_rows.end(), row) -
-                                  plan.delete_rows.begin());
+    return row - static_cast<int>(
+                     std::lower_bound(plan.delete_rows.begin(), plan.delete_rows.end(), row) -
+                     plan.delete_rows.begin());
   };
 
   std::unordered_map<std::string, const SheetRow*> placed;
