@@ -9,7 +9,7 @@
 
 namespace kraken::crypto {
 
-std::string HexEncode(std::string_view bytes);  // lower case
+std::string HexEncode(std::string_view bytes);               // lower case
 std::optional<std::string> HexDecode(std::string_view hex);  // either case; nullopt if malformed
 
 std::string Base64Encode(std::string_view bytes);     // with '=' padding

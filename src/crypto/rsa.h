@@ -16,12 +16,17 @@ class RsaPrivateKey {
   // PEM "PRIVATE KEY" (PKCS#8, as Google's key files have) or "RSA PRIVATE KEY".
   // The error never includes key material.
   static Result<RsaPrivateKey> FromPem(std::string_view pem);
-  // A fresh key (for tests and the emulator's local development account).
+  // A fresh key (for tests and the emulator's local development account);
+  // `bits` from 2048 to 16384.
   static Result<RsaPrivateKey> Generate(int bits = 2048);
 
-  Result<std::string> SignRs256(std::string_view message) const;  // raw signature bytes
-  std::string PrivatePem() const;  // PKCS#8
-  std::string PublicPem() const;   // SubjectPublicKeyInfo "PUBLIC KEY"
+  // The raw signature bytes (the modulus size: 256 for 2048 bits).
+  // Deterministic: PKCS#1 v1.5 has no random salt.
+  Result<std::string> SignRs256(std::string_view message) const;
+  // PEM "PRIVATE KEY" (PKCS#8).
+  std::string PrivatePem() const;
+  // PEM "PUBLIC KEY" (SubjectPublicKeyInfo).
+  std::string PublicPem() const;
 
  private:
   struct Key;
@@ -33,6 +38,7 @@ class RsaPublicKey {
  public:
   // PEM "PUBLIC KEY" or an X.509 "CERTIFICATE" (Google publishes certificates).
   static Result<RsaPublicKey> FromPem(std::string_view pem);
+  // True iff `signature` (raw bytes) is a valid RS256 signature of `message`.
   bool VerifyRs256(std::string_view message, std::string_view signature) const;
 
  private:

@@ -5,9 +5,14 @@
 // - https with certificate and host-name verification against the system CA
 //   store (or `ca_file`), SNI set; http only to loopback (see ParseUrl).
 // - Keep-alive: one idle connection per origin is kept and reused; a reused
-//   connection that turns out to be closed by the peer is reopened once,
-//   transparently, before anything is reported.
-// - Timeouts: connect and whole-request deadlines.
+//   connection that turns out to be closed by the peer (it fails before any
+//   response byte arrives) is reopened once, transparently, before anything is
+//   reported. `Connection: close` in a response is honoured.
+// - Timeouts: connect (resolve + TCP + TLS handshake) and whole-request
+//   (write the request, read the response) deadlines. A DNS lookup cannot be
+//   interrupted, so a hung one ends when getaddrinfo gives up.
+// - Error messages name the method and origin, never the path or query (they
+//   can carry tokens, as Discord's webhook URLs do).
 // - Thread-safe: concurrent Send calls each get their own connection.
 //
 // Any HTTP status is a response, not an error; errors are transport failures
@@ -33,7 +38,10 @@ std::string_view FindHeader(const Headers& headers, std::string_view name);
 struct HttpRequest {
   std::string method = "GET";
   std::string url;  // absolute
-  Headers headers;  // Host, Content-Length and User-Agent are added
+  // Host, Content-Length and User-Agent are added unless set here, and
+  // Content-Type: application/json when there is a body. A name that is not
+  // an HTTP token or a value with a line break is kInvalidArgument.
+  Headers headers;
   std::string body;
 };
 
@@ -48,8 +56,8 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds request_timeout{30'000};
   std::string user_agent = "KRAKEN (https://github.com/kraken-eve/kraken, 0.1)";
-  std::string ca_file;                 // empty: the system store
-  std::size_t max_response_bytes = 64u << 20;
+  std::string ca_file;  // PEM CA certificates to trust; empty: the system store
+  std::size_t max_response_bytes = 64u << 20;  // a larger body is kUnavailable
 };
 
 class HttpClient {

@@ -40,23 +40,39 @@ struct ServerResponse {
   Headers headers;  // extra headers
   std::string body;
   bool close = false;  // close the connection after this reply
+  // Close the connection without any reply, as a crashed upstream would (the
+  // Sheets emulator's fault injection). The client sees the connection drop.
+  bool drop = false;
 };
 
-// Must call `respond` exactly once, from any thread.
+// Must be called exactly once, from any thread, at any time: a reply for a
+// connection that has since closed, or after the server stopped, is dropped.
+// A handler that lets its Responder go without calling it gets a 500 sent for
+// it (and an error logged): that is a bug, but it should not hang a client.
 using Responder = std::function<void(ServerResponse)>;
+// Runs on a handler thread (or the I/O thread if handler_threads is 0). An
+// exception escaping it is logged and answered 500; handlers should not
+// throw. Request bodies and headers are never logged by the server.
 using Handler = std::function<void(ServerRequest&& request, Responder respond)>;
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
-  std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 1 << 20;
-  std::chrono::milliseconds read_timeout{10'000};  // to read one whole request
+  // host:port, "[::1]:port" for IPv6, 0.0.0.0 for every interface; port 0
+  // picks a free one (see port()).
+  std::string listen = "127.0.0.1:8080";
+  std::size_t header_limit = 16 * 1024;  // request line + headers; more: 431
+  std::size_t body_limit = 1 << 20;      // more: 413, before the handler sees it
+  // To read one whole request from its first byte (and the TLS handshake);
+  // late: 408. A new connection that sends nothing in this time is closed.
+  std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive between requests
   int io_threads = 1;
-  int handler_threads = 8;  // 0: handlers run on the I/O thread and must not block
+  int handler_threads = 8;    // 0: handlers run on the I/O thread and must not block
   std::string tls_cert_file;  // both set: https
   std::string tls_key_file;
   std::string server_name = "kraken";
+  // How long Stop() waits for requests in flight before closing their
+  // connections anyway (a late reply is then dropped).
+  std::chrono::milliseconds stop_timeout{30'000};
 };
 
 class HttpServer {
@@ -70,8 +86,16 @@ class HttpServer {
 
   std::uint16_t port() const;
   std::string address() const;  // "127.0.0.1:8080"
-  void Stop();                  // graceful, idempotent, thread-safe
-  void Wait();                  // blocks until stopped
+  // Connections open right now (for metrics, and for tests that wait for an
+  // idle connection to be closed).
+  std::size_t open_connections() const;
+  // Graceful, idempotent, thread-safe: stops accepting, closes idle
+  // connections, lets requests in flight finish (their replies carry
+  // `Connection: close`) for up to stop_timeout, then closes the rest and
+  // joins the threads. It waits for running handler calls to return, so it must
+  // not be called from a handler.
+  void Stop();
+  void Wait();  // blocks until Stop() has finished (on any thread)
 
  private:
   struct Impl;
