@@ -1,10 +1,15 @@
 #include "src/sync/projector.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <random>
 #include <set>
 
@@ -644,8 +649,43 @@ Status SheetProjector::CatchUpConflicts() {
   });
 }
 
+namespace {
+
+// An flock held for one cycle; released (and the descriptor closed) on exit.
+class FileLock {
+ public:
+  static Result<FileLock> Acquire(const std::string& path) {
+    FileLock lock;
+    if (path.empty()) return lock;
+    lock.fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock.fd_ < 0) {
+      return MakeError(ErrorCode::kIo, fmt::format("cannot open the sync lock {}: {}", path,
+                                                   std::strerror(errno)));
+    }
+    while (::flock(lock.fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        return MakeError(ErrorCode::kIo, fmt::format("cannot lock {}: {}", path,
+                                                     std::strerror(errno)));
+      }
+    }
+    return lock;
+  }
+  FileLock() = default;
+  FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
 Result<CycleReport> SheetProjector::RunCycle(CycleMode mode) {
   std::lock_guard lock(mu_);
+  KRAKEN_ASSIGN_OR_RETURN(FileLock file_lock, FileLock::Acquire(options_.lock_file));
   return Cycle(*this, mode).Run();
 }
 

@@ -39,6 +39,10 @@ struct ProjectorOptions {
   double max_deletion_share = 0.2;
   std::function<std::int64_t()> now_us;  // default: the system clock
   std::function<void(const RolledBack&)> on_rollback;
+  // When set, a cycle holds an exclusive lock on this file (flock), so that
+  // `kraken sync` and the projector inside `kraken serve` never run a cycle at
+  // the same time against the same log and sheet.
+  std::string lock_file;
 };
 
 // The options `config.sync` asks for.
