@@ -1,5 +1,7 @@
 #include "events/json_text.h"
 
+#include "events/result.h"
+
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -69,6 +71,12 @@ TEST(JsonWriterTest, DoublesRoundTripAndNonFiniteIsNull) {
   JsonWriter w;
   w.BeginArray().Double(0.1).Double(45000.5).Double(std::numeric_limits<double>::infinity()).EndArray();
   EXPECT_EQ(w.str(), "[0.1,45000.5,null]");
+}
+
+TEST(ErrorCodeNameTest, NamesAreShortLowerCaseWords) {
+  EXPECT_STREQ(ErrorCodeName(ErrorCode::kInvalidArgument), "invalid_argument");
+  EXPECT_STREQ(ErrorCodeName(ErrorCode::kDiskFull), "disk_full");
+  EXPECT_STREQ(ErrorCodeName(ErrorCode::kInternal), "internal");
 }
 
 }  // namespace
