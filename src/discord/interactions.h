@@ -4,6 +4,7 @@
 // answer. No HTTP here: `kraken serve` (src/serve) owns the transport, the
 // signature check and deferral. See ../shared/reference/discord-api.md.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,9 @@ namespace kraken::discord {
 
 struct HandlerOptions {
   std::vector<std::string> admin_role_ids;  // members with any of these roles are admins
+  // Runs one sheet sync cycle for /admin sync and returns its summary for people.
+  // Empty: there is no sheet sync in this process, and /admin sync says so.
+  std::function<Result<std::string>()> run_sync = {};
 };
 
 // What to send back for one interaction.

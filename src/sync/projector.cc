@@ -10,8 +10,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "src/app/csv.h"
 #include "src/app/import_planner.h"
@@ -107,6 +109,7 @@ class SheetProjector::Cycle {
     std::vector<std::string> imported, conflicts, rejected, repairs;
     std::vector<RolledBack> rolled_back;
     std::set<std::string> reported;
+    std::vector<std::tuple<std::string, std::string_view, int>> reported_at;  // signature, tab, row
   };
 
  public:
@@ -147,6 +150,22 @@ class SheetProjector::Cycle {
 
   Policy PolicyOf(Table table, const std::string& column) const {
     return p_.options_.policy ? p_.options_.policy(table, column) : Policy::kLogWins;
+  }
+
+  // The three-way comparison of a managed tab. Two spellings of one value (a ticker
+  // or an enum value in another case) are the same value, not a conflict.
+  Comparison CompareTab(const ManagedTab& m, const TabModel& model, const TabBase& base,
+                        const ParsedTab& sheet) const {
+    const std::vector<Column>& columns = schema_.columns(m.table);
+    auto same = [&](std::size_t index, const std::string& typed, const std::string& logged) {
+      const Column& column = columns[index];
+      auto value = schema_.Normalize(m.table, column.name, typed);
+      if (!value.ok()) return false;
+      const bool ref = column.type == ColumnType::kCorpRef || column.type == ColumnType::kPilotRef;
+      return ref ? EqualsIgnoreCase(*value, logged) : *value == logged;
+    };
+    return Compare(
+        model, base, sheet, [&](const std::string& c) { return PolicyOf(m.table, c); }, same);
   }
 
   Status LoadTheBase() {
@@ -315,9 +334,9 @@ class SheetProjector::Cycle {
                  std::vector<std::pair<Table, std::string>>& deletions) {
     TabRead& tab = tabs_[std::string(m.title)];
     const TabModel model = RenderTab(state.roster(), m.table);
-    const Comparison cmp = Compare(model, BaseOf(m.title), tab.parsed,
-                                   [&](const std::string& c) { return PolicyOf(m.table, c); });
+    const Comparison cmp = CompareTab(m, model, BaseOf(m.title), tab.parsed);
     const std::string table_name(TableName(m.table));
+    std::set<std::pair<int, std::string>> not_applied;  // (row, column) the planner refused
 
     // Edits and new rows, validated by the import planner as one file would be.
     CsvTable csv;
@@ -345,6 +364,7 @@ class SheetProjector::Cycle {
         const auto m_index = schema_.IndexOf(m.table, r.column);
         const int col = m_index ? tab.parsed.column_pos[*m_index] : -1;
         Reject(plan, m, static_cast<int>(r.line) - 1, col, r.key, r.column, r.value, r.reason);
+        not_applied.emplace(static_cast<int>(r.line) - 1, r.column);
       }
       // The batch marker closes the plan; conflict and rejection events go before it.
       for (Event& e : planned.events) plan.events.push_back(std::move(e));
@@ -353,10 +373,11 @@ class SheetProjector::Cycle {
       }
     }
     for (const Rejection& r : cmp.rejected) {
-      Reject(plan, m, r.row, r.col, r.column == model.columns[0] ? r.value : std::string(),
-             r.column, r.value, r.reason);
+      Reject(plan, m, r.row, r.col, r.key, r.column, r.value, r.reason);
     }
-    for (const CellConflict& c : cmp.conflicts) Conflict(state, plan, m, c);
+    for (const CellConflict& c : cmp.conflicts) {
+      Conflict(state, plan, m, c, !not_applied.contains({c.row, c.column}));
+    }
 
     // The deletion guard.
     if (!cmp.deleted_ids.empty()) {
@@ -387,6 +408,7 @@ class SheetProjector::Cycle {
     const std::string signature =
         fmt::format("{}|{}|{}|{}|{}", m.title, key, column, value, reason);
     outcome_.reported.insert(signature);
+    outcome_.reported_at.emplace_back(signature, m.title, row);
     outcome_.rejected.push_back(fmt::format("{}: {}", origin, reason));
     if (base_.reported.contains(signature)) return;  // listed by an earlier cycle
     const std::string stream = "rejection/" + RandomId();
@@ -395,8 +417,10 @@ class SheetProjector::Cycle {
                                                              column, value, reason, origin}));
   }
 
-  void Conflict(const AllianceState& state, Plan& plan, const ManagedTab& m,
-                const CellConflict& c) {
+  // `applied`: for sheet-wins, whether the sheet's value passed validation (a value
+  // that did not is listed as rejected, and the log's value stands).
+  void Conflict(const AllianceState& state, Plan& plan, const ManagedTab& m, const CellConflict& c,
+                bool applied) {
     const std::string id = RandomId();
     const std::string stream = "conflict/" + id;
     const Row* row = state.roster().Find(m.table, c.key);
@@ -414,11 +438,14 @@ class SheetProjector::Cycle {
           "conflicts resolve {}`)",
           c.log, id);
     } else {
-      const bool sheet = c.policy == Policy::kSheetWins;
+      const bool sheet = c.policy == Policy::kSheetWins && applied;
       plan.events.push_back(
           NewEvent(stream, ConflictResolved{id, sheet ? "sheet" : "log", sheet ? c.sheet : c.log,
                                             std::string(PolicyName(c.policy))}));
-      outcome = fmt::format("'{}' stands ({})", sheet ? c.sheet : c.log, PolicyName(c.policy));
+      outcome = fmt::format("'{}' stands ({}{})", sheet ? c.sheet : c.log, PolicyName(c.policy),
+                            c.policy == Policy::kSheetWins && !applied
+                                ? "; the sheet's value is not valid, see Not applied"
+                                : "");
       if (sheet && log_seq != 0) NoteRollback(log_seq, c);
     }
     outcome_.conflicts.push_back(fmt::format("{}: {} {} {}: sheet '{}', log '{}' (base '{}'); {}",
@@ -476,14 +503,18 @@ class SheetProjector::Cycle {
   // --- Writing -------------------------------------------------------------
 
   Status Write() {
-    KRAKEN_RETURN_IF_ERROR(p_.CatchUpConflicts());
     std::vector<SpreadsheetRequest> structure;
     std::vector<sheets::ValueRange> values;
     p_.roster_.Read([&](const AllianceState& state) {
+      // The sequence this write shows: a change appended while the sheet is being
+      // written is newer, so the next cycle must not call itself idle.
+      shown_seq_ = state.seq();
       for (const ManagedTab& m : kManaged) PlanManaged(state, m, structure, values);
       PlanExtra(kAnalyticsTab, RenderAnalytics(state, Now()), {}, structure, values);
       return 0;
     });
+    // After the read, so the Conflicts tab lists at least everything up to shown_seq_.
+    KRAKEN_RETURN_IF_ERROR(p_.CatchUpConflicts());
     PlanExtra(kConflictsTab, RenderConflicts(p_.conflicts_), {kDecisionColumn}, structure, values);
     if (!structure.empty()) {
       KRAKEN_RETURN_IF_ERROR(client_.BatchUpdateSpreadsheet(structure));
@@ -496,11 +527,13 @@ class SheetProjector::Cycle {
     return Ok{};
   }
 
+  // `deleted`: rows the same request deletes first, so the grid has that many fewer.
   void Grow(const TabRead& tab, int sheet_id, int rows, int cols,
-            std::vector<SpreadsheetRequest>& structure) {
-    if (rows > tab.grid_rows) {
+            std::vector<SpreadsheetRequest>& structure, int deleted = 0) {
+    const int have = tab.grid_rows - deleted;
+    if (rows > have) {
       structure.push_back(SpreadsheetRequest::AppendDimension(sheet_id, sheets::Dimension::kRows,
-                                                              rows - tab.grid_rows + 100));
+                                                              rows - have + 100));
     }
     if (cols > tab.grid_cols) {
       structure.push_back(SpreadsheetRequest::AppendDimension(sheet_id, sheets::Dimension::kColumns,
@@ -514,16 +547,15 @@ class SheetProjector::Cycle {
     TabRead& tab = tabs_[std::string(m.title)];
     SyncedTab& synced = base_.tabs[std::string(m.title)];
     const TabModel model = RenderTab(state.roster(), m.table);
-    WritePlan plan = PlanWrites(model, tab.parsed, synced.base);
-    // In a push, edits found in the sheet stay there (and in the base as they
-    // were), for the next pull to import.
-    if (mode_ == CycleMode::kPush) KeepSheetEdits(m, model, tab, synced, plan);
+    WritePlan plan = mode_ == CycleMode::kPush ? PlanPush(m, model, tab, synced)
+                                               : PlanWrites(model, tab.parsed, synced.base);
     const int sheet_id = static_cast<int>(synced.sheet_id);
     for (int row : plan.delete_rows) {
       structure.push_back(
           SpreadsheetRequest::DeleteDimension(sheet_id, sheets::Dimension::kRows, row, row + 1));
     }
-    Grow(tab, sheet_id, plan.rows_needed, plan.cols_needed, structure);
+    Grow(tab, sheet_id, plan.rows_needed, plan.cols_needed, structure,
+         static_cast<int>(plan.delete_rows.size()));
     std::vector<TabWrite> writes;
     for (CellWrite& w : plan.cells) {
       writes.push_back({w.row, w.col, sheets::Cell::String(std::move(w.value))});
@@ -534,36 +566,89 @@ class SheetProjector::Cycle {
         0, plan.rows_needed - (tab.parsed.used_rows - static_cast<int>(plan.delete_rows.size()))));
     AppendRanges(std::string(m.title), std::move(writes), values);
     synced.base = std::move(plan.base);
+    // A rejected value on a row this write puts right (or deletes) is gone from the
+    // sheet: typed again, it is a new edit to list, not the one listed already.
+    for (const auto& [signature, title, row] : outcome_.reported_at) {
+      if (title != m.title) continue;
+      if (std::binary_search(plan.placed_rows.begin(), plan.placed_rows.end(), row) ||
+          std::find(plan.delete_rows.begin(), plan.delete_rows.end(), row) !=
+              plan.delete_rows.end()) {
+        base_.reported.erase(signature);
+      }
+    }
   }
 
-  void KeepSheetEdits(const ManagedTab& m, const TabModel& model, const TabRead& tab,
-                      SyncedTab& synced, WritePlan& plan) {
-    const Comparison cmp = Compare(model, synced.base, tab.parsed,
-                                   [&](const std::string& c) { return PolicyOf(m.table, c); });
-    // Cell writes are at rows after the deletions; the comparison's rows are as read.
-    auto final_row = [&](int row) {
+  // A push writes the projection but leaves what admins did in the sheet for a
+  // later pull: edited cells keep their value and their old base; a row an admin
+  // deleted is not put back, and a row whose pilot left meanwhile is kept while
+  // it holds edits (a pull records them).
+  WritePlan PlanPush(const ManagedTab& m, const TabModel& model, const TabRead& tab,
+                     const SyncedTab& synced) {
+    const Comparison cmp = CompareTab(m, model, synced.base, tab.parsed);
+    TabModel want = model;
+    TabBase base = synced.base;
+    std::set<std::string> held(cmp.deleted_ids.begin(), cmp.deleted_ids.end());
+    for (const std::string& id : cmp.deleted_ids) {
+      want.rows.erase(id);
+      std::erase(want.ids, id);
+    }
+    for (const Rejection& r : cmp.rejected) {
+      for (const SheetRow& row : tab.parsed.rows) {
+        if (row.row != r.row || row.id.empty() || model.Find(row.id) != nullptr) continue;
+        if (base.rows.erase(row.id) > 0) held.insert(row.id);  // not deleted: left alone
+      }
+    }
+    WritePlan plan = PlanWrites(want, tab.parsed, base);
+    auto final_row = [&](int row) {  // cell writes are at rows after the deletions
       int above = 0;
       for (int d : plan.delete_rows) above += d < row ? 1 : 0;
       return row - above;
     };
+    auto base_value = [&](const std::string& id, std::size_t c) {
+      return synced.base.Find(id) != nullptr ? synced.base.Value(id, model.columns[c])
+                                             : (*model.Find(id))[c];
+    };
     std::set<std::pair<int, int>> keep;
+    std::set<std::string> unknown;  // rows with a conflict and no base: all of it unknown
     for (const RowImport& r : cmp.imports) {
-      if (r.id.empty()) continue;
+      if (r.id.empty()) continue;  // a new row: nothing is written over it
       for (std::size_t c = 0; c < r.from_sheet.size(); ++c) {
         if (!r.from_sheet[c]) continue;
         keep.insert({final_row(r.row), plan.column_pos[c]});
-        plan.base.rows[r.id][c] = synced.base.Find(r.id) != nullptr
-                                      ? synced.base.Value(r.id, model.columns[c])
-                                      : (*model.Find(r.id))[c];
+        plan.base.rows[r.id][c] = base_value(r.id, c);
       }
     }
     for (const CellConflict& c : cmp.conflicts) {
       keep.insert({final_row(c.row), c.col});
       const auto column = std::find(model.columns.begin(), model.columns.end(), c.column);
       const std::size_t index = static_cast<std::size_t>(column - model.columns.begin());
-      if (synced.base.Find(c.id) != nullptr) plan.base.rows[c.id][index] = c.base;
+      if (synced.base.Find(c.id) == nullptr) {
+        unknown.insert(c.id);
+      } else {
+        plan.base.rows[c.id][index] = c.base;
+      }
+    }
+    for (const Rejection& r : cmp.rejected) {
+      // A renamed key: the sheet keeps the new name until a pull rejects it.
+      if (r.col < 0 || r.col != tab.parsed.column_pos[0]) continue;
+      for (const SheetRow& row : tab.parsed.rows) {
+        if (row.row != r.row || model.Find(row.id) == nullptr) continue;
+        keep.insert({final_row(r.row), plan.column_pos[0]});
+        plan.base.rows[row.id][0] = base_value(row.id, 0);
+      }
+    }
+    for (const std::string& id : unknown) plan.base.rows.erase(id);
+    for (const std::string& id : held) {
+      std::vector<std::string> values;
+      for (const std::string& column : model.columns)
+        values.push_back(synced.base.Value(id, column));
+      plan.base.rows[id] = std::move(values);
     }
     std::erase_if(plan.cells, [&](const CellWrite& w) { return keep.contains({w.row, w.col}); });
+    kept_edits_ = kept_edits_ || !keep.empty() || !held.empty() ||
+                  std::any_of(cmp.imports.begin(), cmp.imports.end(),
+                              [](const RowImport& r) { return r.id.empty(); });
+    return plan;
   }
 
   void PlanExtra(std::string_view title, const OutGrid& want, const std::vector<int>& skip,
@@ -579,46 +664,62 @@ class SheetProjector::Cycle {
     AppendRanges(std::string(title), std::move(writes), values);
   }
 
-  // A pull writes nothing: the base keeps what it knew, except cells where the
-  // sheet and the log now agree.
+  // A pull writes nothing, and has dealt with everything it read: each edit was
+  // imported, or recorded as a conflict or a rejection. So the base becomes the
+  // sheet as read, and the next write puts the log's values over whatever lost.
+  // Rows of pilots who left stay in the base so that the next write deletes them;
+  // a row an admin added (no id yet) is based on what it holds.
   void KeepBaseWithoutWriting() {
     if (mode_ == CycleMode::kPlan) return;
     p_.roster_.Read([&](const AllianceState& state) {
       for (const ManagedTab& m : kManaged) {
         const TabModel model = RenderTab(state.roster(), m.table);
-        const TabRead& tab = tabs_[std::string(m.title)];
-        TabBase& base = BaseOf(m.title);
+        const ParsedTab& sheet = tabs_[std::string(m.title)].parsed;
+        const TabBase& base = BaseOf(m.title);
         TabBase next;
         next.columns = model.columns;
-        for (const SheetRow& row : tab.parsed.rows) {
-          if (row.id.empty()) continue;
-          const auto* want = model.Find(row.id);
-          if (want == nullptr) continue;
+        auto keep = [&](const SheetRow& row, const std::string& id) {
+          const auto* want = model.Find(id);
+          const bool based = base.Find(id) != nullptr;
           std::vector<std::string> values(model.columns.size());
           for (std::size_t c = 0; c < values.size(); ++c) {
-            const bool agree = tab.parsed.column_pos[c] >= 0 && row.values[c] == (*want)[c];
-            values[c] = agree || base.Find(row.id) == nullptr
-                            ? (*want)[c]
-                            : base.Value(row.id, model.columns[c]);
+            const std::string& column = model.columns[c];
+            values[c] = sheet.column_pos[c] >= 0 ? row.values[c]
+                        : based                  ? base.Value(id, column)
+                                                 : (*want)[c];
           }
-          next.rows.emplace(row.id, std::move(values));
+          next.rows.emplace(id, std::move(values));
+        };
+        std::unordered_map<std::string, std::string> id_of_key;
+        for (const std::string& id : model.ids)
+          id_of_key.emplace(ToLower((*model.Find(id))[0]), id);
+        for (const SheetRow& row : sheet.rows) {
+          if (row.id.empty()) continue;
+          if (model.Find(row.id) != nullptr || base.Find(row.id) != nullptr) keep(row, row.id);
         }
-        base = std::move(next);
+        for (const SheetRow& row : sheet.rows) {
+          if (!row.id.empty() || row.values[0].empty()) continue;
+          auto it = id_of_key.find(ToLower(row.values[0]));
+          if (it == id_of_key.end() || next.rows.contains(it->second)) continue;
+          keep(row, it->second);
+        }
+        BaseOf(m.title) = std::move(next);
       }
       return 0;
     });
   }
 
   Status Remember() {
-    if (wrote_) {
-      KRAKEN_ASSIGN_OR_RETURN(sheets::DriveFileVersion drive, client_.GetDriveVersion());
-      base_.drive_version = std::to_string(drive.version);
-    } else if (!report_.idle) {
+    if (report_.idle) return Ok{};
+    if (kept_edits_) {
+      base_.drive_version.clear();  // edits left in the sheet: the next cycle must read it
+    } else {
       KRAKEN_ASSIGN_OR_RETURN(sheets::DriveFileVersion drive, client_.GetDriveVersion());
       base_.drive_version = std::to_string(drive.version);
     }
-    if (report_.idle) return Ok{};
-    base_.log_seq = p_.roster_.Read([](const AllianceState& s) { return s.seq(); });
+    base_.log_seq = mode_ == CycleMode::kPull
+                        ? p_.roster_.Read([](const AllianceState& s) { return s.seq(); })
+                        : shown_seq_;
     base_.analytics_day = mode_ == CycleMode::kPull ? -1 : day_;
     return SaveBase(log_, base_);
   }
@@ -634,6 +735,8 @@ class SheetProjector::Cycle {
   Outcome outcome_;
   CycleReport report_;
   bool wrote_ = false;
+  bool kept_edits_ = false;      // a push left edits in the sheet for a later pull
+  std::uint64_t shown_seq_ = 0;  // the log sequence the write showed
 };
 
 SheetProjector::SheetProjector(RosterService& roster, sheets::SheetsClient& client,
@@ -714,6 +817,24 @@ Result<CommandResult> ResolveConflict(RosterService& roster, const ConflictLog& 
                                  entry->sheet_value, entry->log_value, conflict_id));
   }
   const Table table = entry->table == "corp" ? Table::kCorp : Table::kPilot;
+  // The log's value now. A change since the conflict was detected is newer than
+  // both values the admin compared: picking the sheet must not overwrite it unseen.
+  const std::optional<std::string> current =
+      roster.Read([&](const AllianceState& state) -> std::optional<std::string> {
+        const Row* row = state.roster().Find(table, entry->key);
+        const auto index = roster.schema().IndexOf(table, entry->field);
+        if (row == nullptr || !index) return std::nullopt;
+        return row->values[*index];
+      });
+  if (pick == "sheet" && current && *current != entry->log_value &&
+      *current != entry->sheet_value) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("{} {} {} changed to '{}' after conflict {} was detected (it was "
+                                 "'{}'); pick 'log' to keep '{}', or type the value you want into "
+                                 "the sheet",
+                                 entry->table, entry->key, entry->field, *current, conflict_id,
+                                 entry->log_value, *current));
+  }
   CommandResult change;
   if (pick == "sheet") {
     Fields fields{{entry->field, entry->sheet_value}};
@@ -723,7 +844,8 @@ Result<CommandResult> ResolveConflict(RosterService& roster, const ConflictLog& 
     change = std::move(*set);
   }
   const std::string stream = "conflict/" + conflict_id;
-  const std::string value = pick == "sheet" ? entry->sheet_value : entry->log_value;
+  const std::string value =
+      pick == "sheet" ? entry->sheet_value : current.value_or(entry->log_value);
   auto resolved = roster.Execute(
       [&](const AllianceState&) -> Result<Plan> {
         Plan plan;

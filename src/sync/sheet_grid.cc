@@ -58,7 +58,7 @@ std::vector<TabWrite> DiffGrid(const OutGrid& want, const TextGrid& shown,
     const std::size_t want_cols = r < want.size() ? want[r].size() : 0;
     const std::size_t shown_cols = r < shown.size() ? shown[r].size() : 0;
     for (std::size_t c = 0; c < std::max(want_cols, shown_cols); ++c) {
-      if (skipped(static_cast<int>(c))) continue;
+      if (r > 0 && skipped(static_cast<int>(c))) continue;
       const std::string& now = c < shown_cols ? shown[r][c] : std::string();
       sheets::Cell cell;
       std::string text;

@@ -30,7 +30,8 @@ struct TabWrite {
 };
 
 // Cells that differ between `want` and what the tab shows, cells beyond `want`
-// that hold something are cleared. Columns in `skip_columns` are never written.
+// that hold something are cleared. Columns in `skip_columns` are never written
+// below the header row (the header itself is KRAKEN's).
 std::vector<TabWrite> DiffGrid(const OutGrid& want, const TextGrid& shown,
                                const std::vector<int>& skip_columns = {});
 

@@ -46,8 +46,8 @@ namespace {
 class Comparer {
  public:
   Comparer(const TabModel& log, const TabBase& base, const ParsedTab& sheet,
-           const std::function<Policy(const std::string&)>& policy_of)
-      : log_(log), base_(base), sheet_(sheet), policy_of_(policy_of) {
+           const std::function<Policy(const std::string&)>& policy_of, const SameValue& same)
+      : log_(log), base_(base), sheet_(sheet), policy_of_(policy_of), same_(same) {
     for (const std::string& id : log_.ids) id_of_key_.emplace(ToLower((*log_.Find(id))[0]), id);
     // Base values by the model's column order (the schema may have gained columns).
     for (std::size_t m = 0; m < log_.columns.size(); ++m) {
@@ -61,7 +61,7 @@ class Comparer {
 
   Comparison Run() {
     for (int row : sheet_.duplicate_id_rows) {
-      Reject(row, -1, "", "",
+      Reject(row, -1, "", "", "",
              fmt::format("row {} repeats the kraken_id of another row (a copied row?); clear its "
                          "{} cell to add it as a new row",
                          row + 1, kIdHeader));
@@ -76,8 +76,13 @@ class Comparer {
         KnownRow(row, row.id);
       }
     }
+    // Without an id column and a key column no row can be found: a damaged header
+    // (the header row deleted, say) must not read as every row deleted.
+    const bool identifiable = sheet_.id_col >= 0 || HasColumn(0);
     for (const auto& [id, values] : base_.rows) {
-      if (log_.Find(id) != nullptr && !sheet_ids_.contains(id)) out_.deleted_ids.push_back(id);
+      if (identifiable && log_.Find(id) != nullptr && !sheet_ids_.contains(id)) {
+        out_.deleted_ids.push_back(id);
+      }
     }
     return std::move(out_);
   }
@@ -85,8 +90,10 @@ class Comparer {
  private:
   bool HasColumn(std::size_t m) const { return sheet_.column_pos[m] >= 0; }
 
-  void Reject(int row, int col, std::string column, std::string value, std::string reason) {
-    out_.rejected.push_back({row, col, std::move(column), std::move(value), std::move(reason)});
+  void Reject(int row, int col, std::string key, std::string column, std::string value,
+              std::string reason) {
+    out_.rejected.push_back(
+        {row, col, std::move(key), std::move(column), std::move(value), std::move(reason)});
   }
 
   void NewRow(const SheetRow& row) {
@@ -94,7 +101,7 @@ class Comparer {
     const std::string& key_name = log_.columns[0];
     if (!HasColumn(0)) return;  // no key column to read: nothing can be added
     if (key.empty()) {
-      Reject(row.row, sheet_.column_pos[0], key_name, "",
+      Reject(row.row, sheet_.column_pos[0], "", key_name, "",
              fmt::format("row {} has values but no {}; fill in the {} or clear the row",
                          row.row + 1, key_name, key_name));
       return;
@@ -107,14 +114,14 @@ class Comparer {
         KnownRow(row, it->second);
         return;
       }
-      Reject(row.row, sheet_.column_pos[0], key_name, key,
+      Reject(row.row, sheet_.column_pos[0], key, key_name, key,
              fmt::format("{} '{}' is already on the sheet; edit its row instead of adding another",
                          TableName(log_.table), key));
       return;
     }
     if (!new_keys_.insert(lower).second) {
       Reject(
-          row.row, sheet_.column_pos[0], key_name, key,
+          row.row, sheet_.column_pos[0], key, key_name, key,
           fmt::format("{} '{}' is added twice; keep one of the rows", TableName(log_.table), key));
       return;
     }
@@ -130,15 +137,21 @@ class Comparer {
     const std::vector<std::string>* based = base_.Find(id);
     if (logged == nullptr) {
       if (based == nullptr) {
-        Reject(row.row, sheet_.id_col, std::string(kIdHeader), id,
+        Reject(row.row, sheet_.id_col, row.values[0], std::string(kIdHeader), id,
                fmt::format("row {} has kraken_id '{}', which KRAKEN does not know (copied from "
                            "another sheet?); clear the cell to add the row as new",
                            row.row + 1, id));
-      } else if (ChangedFromBase(row, *based)) {
-        Reject(row.row, -1, "", (*based)[0],
-               fmt::format("{} '{}' was removed from the roster meanwhile; the edits to its row "
-                           "are not applied and the row is removed",
-                           TableName(log_.table), (*based)[0]));
+      } else {
+        // Each edit is listed with its value: the row goes, what was typed stays in the log.
+        for (std::size_t m = 0; m < log_.columns.size(); ++m) {
+          if (!HasColumn(m) || base_index_[m] < 0 || row.values[m] == BaseValue(*based, m)) {
+            continue;
+          }
+          Reject(row.row, sheet_.column_pos[m], (*based)[0], log_.columns[m], row.values[m],
+                 fmt::format("{} '{}' was removed from the roster meanwhile; the edits to its "
+                             "row are not applied and the row is removed",
+                             TableName(log_.table), (*based)[0]));
+        }
       }
       return;
     }
@@ -154,12 +167,12 @@ class Comparer {
       const std::string& l = (*logged)[m];
       const bool known_base = based != nullptr && base_index_[m] >= 0;
       const std::string b = known_base ? BaseValue(*based, m) : std::string();
-      if (known_base && s == b) continue;  // not edited in the sheet
-      if (s == l) continue;                // both sides agree
+      if (known_base && s == b) continue;                 // not edited in the sheet
+      if (s == l || (same_ && same_(m, s, l))) continue;  // both sides agree
       const int col = sheet_.column_pos[m];
       if (known_base && l == b) {
         if (m == 0) {
-          Reject(row.row, col, log_.columns[0], s,
+          Reject(row.row, col, l, log_.columns[0], s,
                  fmt::format("{} '{}' cannot be renamed in the sheet; add a new row instead",
                              TableName(log_.table), l));
           continue;
@@ -188,17 +201,11 @@ class Comparer {
     return based[static_cast<std::size_t>(index)];
   }
 
-  bool ChangedFromBase(const SheetRow& row, const std::vector<std::string>& based) const {
-    for (std::size_t m = 0; m < log_.columns.size(); ++m) {
-      if (HasColumn(m) && base_index_[m] >= 0 && row.values[m] != BaseValue(based, m)) return true;
-    }
-    return false;
-  }
-
   const TabModel& log_;
   const TabBase& base_;
   const ParsedTab& sheet_;
   const std::function<Policy(const std::string&)>& policy_of_;
+  const SameValue& same_;
   std::vector<int> base_index_;
   std::unordered_map<std::string, std::string> id_of_key_;  // lower-case key -> id
   std::unordered_set<std::string> sheet_ids_;
@@ -210,8 +217,9 @@ class Comparer {
 }  // namespace
 
 Comparison Compare(const TabModel& log, const TabBase& base, const ParsedTab& sheet,
-                   const std::function<Policy(const std::string&)>& policy_of) {
-  return Comparer(log, base, sheet, policy_of).Run();
+                   const std::function<Policy(const std::string&)>& policy_of,
+                   const SameValue& same) {
+  return Comparer(log, base, sheet, policy_of, same).Run();
 }
 
 }  // namespace kraken::sync

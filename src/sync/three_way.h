@@ -61,7 +61,8 @@ struct RowImport {
 // Something in the sheet that is not imported, and why.
 struct Rejection {
   int row = 0;
-  int col = -1;  // -1: the whole row
+  int col = -1;     // -1: the whole row
+  std::string key;  // the row's key: the log's for a row it knows, else as typed
   std::string column;
   std::string value;
   std::string reason;
@@ -74,8 +75,15 @@ struct Comparison {
   std::vector<Rejection> rejected;
 };
 
-// `policy_of(column)`: the column's conflict policy.
+// Whether the sheet's text and the log's value of column `column` (an index into
+// the model's columns) mean the same value, e.g. a ticker typed in lower case.
+using SameValue =
+    std::function<bool(std::size_t column, const std::string& sheet, const std::string& log)>;
+
+// `policy_of(column)`: the column's conflict policy. `same` (default: identical
+// text only) keeps two spellings of one value from being a conflict.
 Comparison Compare(const TabModel& log, const TabBase& base, const ParsedTab& sheet,
-                   const std::function<Policy(const std::string&)>& policy_of);
+                   const std::function<Policy(const std::string&)>& policy_of,
+                   const SameValue& same = {});
 
 }  // namespace kraken::sync

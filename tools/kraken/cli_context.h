@@ -61,6 +61,7 @@ void AddAuditCommands(CLI::App& app, CliContext& ctx);
 void AddAdminCommands(CLI::App& app, CliContext& ctx);
 void AddServeCommands(CLI::App& app, CliContext& ctx);           // serve, discord ...
 void AddSheetsEmulatorCommand(CLI::App& app, CliContext& ctx);  // sheets-emulator
-void AddSheetCommands(CLI::App& app, CliContext& ctx);           // sheet ...
+void AddSheetCommands(CLI::App& app, CliContext& ctx);           // sheet show
+void AddSyncCommands(CLI::App& app, CliContext& ctx);  // sync, sheet pull|push|set, conflicts
 
 }  // namespace kraken::cli

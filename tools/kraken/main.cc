@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddServeCommands(app, ctx);
   AddSheetsEmulatorCommand(app, ctx);
   AddSheetCommands(app, ctx);
+  AddSyncCommands(app, ctx);  // after AddSheetCommands: it extends `sheet`
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

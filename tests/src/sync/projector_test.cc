@@ -301,5 +301,188 @@ TEST_F(ProjectorTest, ARenamedTabIsRenamedBack) {
   EXPECT_EQ(Tab("Corps").size(), 3u);
 }
 
+// --- Found by the convergence test and the review (convergence_test.cc) ------
+
+int CountOf(const std::vector<std::string>& types, const std::string& type) {
+  return static_cast<int>(std::count(types.begin(), types.end(), type));
+}
+
+TEST_F(ProjectorTest, EditsAPushLeftInTheSheetAreImportedByTheNextCycle) {
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  Type("Pilots", ryn, 7, "from the sheet");
+  Cycle(CycleMode::kPush);
+  EXPECT_EQ(Tab("Pilots")[ryn][7], "from the sheet");
+  EXPECT_FALSE(Cycle().idle);
+  EXPECT_EQ(roster_.Get(Table::kPilot, "Ryn Calder", "notes"), "from the sheet");
+}
+
+TEST_F(ProjectorTest, APushDoesNotPutBackARowAnAdminDeleted) {
+  Cycle();
+  const int marek = RowOf(Tab("Pilots"), "Marek Halden");
+  ASSERT_TRUE(admin_
+                  ->BatchUpdateSpreadsheet({sheets::SpreadsheetRequest::DeleteDimension(
+                      SheetId("Pilots"), sheets::Dimension::kRows, marek, marek + 1)})
+                  .ok());
+  Cycle(CycleMode::kPush);
+  EXPECT_EQ(RowOf(Tab("Pilots"), "Marek Halden"), -1);
+  Cycle();
+  EXPECT_EQ(roster_.Get(Table::kPilot, "Marek Halden", "corp"), std::nullopt);
+}
+
+TEST_F(ProjectorTest, APushOntoARowWithoutABaseLeavesAConflictNotAnEdit) {
+  Cycle();
+  // An admin adds Vex in the sheet while Discord registers Vex with another corp.
+  Type("Pilots", 7, 1, "Vex Moro");
+  Type("Pilots", 7, kCorpCol, "BLKWT");
+  ASSERT_TRUE(roster_.service().RegisterPilot(Admin(), "Vex Moro", {{"corp", "KRKN"}}).ok());
+  Cycle(CycleMode::kPush);
+  const std::uint64_t head = roster_.Head();
+  Cycle();
+  EXPECT_EQ(roster_.Get(Table::kPilot, "Vex Moro", "corp"), "KRKN");  // log-wins
+  EXPECT_THAT(TypesOf(EventsSince(head)), Contains("ConflictDetected"));
+}
+
+TEST_F(ProjectorTest, APullThenAFullCycleRemovesTheRowOfAPilotWhoLeft) {
+  Cycle();
+  ASSERT_TRUE(roster_.service().PilotLeave(Admin(), "Marek Halden", "left").ok());
+  Cycle(CycleMode::kPull);
+  CycleReport report = Cycle();
+  EXPECT_THAT(report.rejected, IsEmpty());
+  EXPECT_EQ(RowOf(Tab("Pilots"), "Marek Halden"), -1);
+}
+
+TEST_F(ProjectorTest, PullsRecordAConflictOnceAndTheLogsValueIsWrittenLater) {
+  Make(Policy::kManual);
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  ASSERT_TRUE(roster_.service().SetPilot(Admin(), "Ryn Calder", {{"notes", "from the cli"}}).ok());
+  Type("Pilots", ryn, 7, "from the sheet");
+  const std::uint64_t head = roster_.Head();
+  Cycle(CycleMode::kPull);
+  Cycle(CycleMode::kPull);
+  Cycle();
+  EXPECT_EQ(CountOf(TypesOf(EventsSince(head)), "ConflictDetected"), 1);
+  EXPECT_EQ(Tab("Pilots")[ryn][7], "from the cli");
+}
+
+TEST_F(ProjectorTest, ARowAddedInAPullIsNotAConflictWhenItGetsItsId) {
+  Cycle();
+  Type("Pilots", 7, 1, "Vex Moro");
+  Type("Pilots", 7, kCorpCol, "krkn");
+  Cycle(CycleMode::kPull);
+  const std::uint64_t head = roster_.Head();
+  CycleReport report = Cycle();
+  EXPECT_THAT(report.conflicts, IsEmpty());
+  EXPECT_EQ(roster_.Head(), head);
+  EXPECT_EQ(Tab("Pilots")[7][kCorpCol], "KRKN");
+  EXPECT_EQ(Tab("Pilots")[7][0].substr(0, 1), "P");
+}
+
+TEST_F(ProjectorTest, TheConflictsTabHasTheDecisionHeader) {
+  Cycle();
+  Type("Pilots", RowOf(Tab("Pilots"), "Ryn Calder"), kCorpCol, "NOPE");
+  Cycle();
+  EXPECT_EQ(Tab("Conflicts")[0], ConflictColumns());
+}
+
+TEST_F(ProjectorTest, AFullGridGrowsWhenRowsAreDeletedAndAddedInOneCycle) {
+  Cycle();
+  // The admin trimmed the grid to the rows in use: a header and five pilots.
+  ASSERT_TRUE(admin_
+                  ->BatchUpdateSpreadsheet({sheets::SpreadsheetRequest::DeleteDimension(
+                      SheetId("Pilots"), sheets::Dimension::kRows, 6, 1000)})
+                  .ok());
+  ASSERT_TRUE(roster_.service().PilotLeave(Admin(), "Marek Halden", "left").ok());
+  ASSERT_TRUE(roster_.service().RegisterPilot(Admin(), "Vex Moro", {{"corp", "KRKN"}}).ok());
+  ASSERT_TRUE(projector_->RunCycle().ok());
+  EXPECT_EQ(RowOf(Tab("Pilots"), "Vex Moro"), 5);
+}
+
+TEST_F(ProjectorTest, AChangeDuringTheWriteIsWrittenByTheNextCycle) {
+  auto options = sheet_.ClientOptions();
+  bool armed = false;
+  options.on_request = [&](const sheets::RequestRecord& r) {
+    if (!armed || r.kind != sheets::RequestRecord::Kind::kWrite) return;
+    armed = false;  // Discord changes Ryn while KRAKEN writes the sheet
+    ASSERT_TRUE(roster_.service().SetPilot(Admin(), "Ryn Calder", {{"notes", "meanwhile"}}).ok());
+  };
+  client_ = sheets::testing::OrThrow(sheets::SheetsClient::Create(sheet_.key, options), "client");
+  Make(Policy::kLogWins);
+  Cycle();
+  ASSERT_TRUE(roster_.service().SetPilot(Admin(), "Marek Halden", {{"notes", "first"}}).ok());
+  armed = true;
+  Cycle();
+  EXPECT_FALSE(Cycle().idle);
+  const TextGrid pilots = Tab("Pilots");
+  EXPECT_EQ(pilots[RowOf(pilots, "Ryn Calder")][7], "meanwhile");
+}
+
+TEST_F(ProjectorTest, AnInvalidValueDoesNotWinAConflictItLost) {
+  Make(Policy::kSheetWins);
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  ASSERT_TRUE(roster_.service()
+                  .SetPilot(Member(std::string(kraken::testing::kRynDiscord)), "Ryn Calder",
+                            {{"corp", "BLKWT"}})
+                  .ok());
+  Type("Pilots", ryn, kCorpCol, "NOPE");
+  const std::uint64_t head = roster_.Head();
+  CycleReport report = Cycle();
+  EXPECT_EQ(roster_.Get(Table::kPilot, "Ryn Calder", "corp"), "BLKWT");
+  EXPECT_THAT(rolled_back_, IsEmpty());  // nobody's change was replaced
+  ASSERT_EQ(report.conflicts.size(), 1u);
+  EXPECT_THAT(report.conflicts[0], HasSubstr("'BLKWT' stands"));
+  for (const Event& e : EventsSince(head)) {
+    if (const auto* r = std::get_if<ConflictResolved>(&e.payload)) {
+      EXPECT_EQ(r->winner, "log");
+    }
+  }
+}
+
+TEST_F(ProjectorTest, AnInvalidValueTypedAgainIsListedAgain) {
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  const std::uint64_t head = roster_.Head();
+  Type("Pilots", ryn, kCorpCol, "NOPE");
+  Cycle();
+  Type("Pilots", ryn, kCorpCol, "NOPE");  // reverted, so the admin tries once more
+  Cycle();
+  EXPECT_EQ(CountOf(TypesOf(EventsSince(head)), "SheetEditRejected"), 2);
+  EXPECT_EQ(Tab("Conflicts").size(), 3u);
+}
+
+TEST_F(ProjectorTest, ABadRowLeftInTheSheetIsListedOnce) {
+  Cycle();
+  Type("Pilots", 7, 0, "P999");  // an id nobody knows
+  Type("Pilots", 7, 1, "Ghost Pilot");
+  const std::uint64_t head = roster_.Head();
+  Cycle();
+  Type("Pilots", 1, 7, "another edit");  // the next cycle reads the sheet again
+  Cycle();
+  EXPECT_EQ(CountOf(TypesOf(EventsSince(head)), "SheetEditRejected"), 1);
+}
+
+TEST_F(ProjectorTest, ADecisionDoesNotOverwriteANewerChangeUnseen) {
+  Make(Policy::kManual);
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  ASSERT_TRUE(roster_.service().SetPilot(Admin(), "Ryn Calder", {{"notes", "from the cli"}}).ok());
+  Type("Pilots", ryn, 7, "from the sheet");
+  Cycle();
+  // Ryn changes the notes again; then an admin settles the old conflict for the sheet.
+  ASSERT_TRUE(roster_.service()
+                  .SetPilot(Member(std::string(kraken::testing::kRynDiscord)), "Ryn Calder",
+                            {{"notes", "newer, from discord"}})
+                  .ok());
+  Type("Conflicts", 1, 11, "sheet");
+  CycleReport report = Cycle();
+  EXPECT_EQ(roster_.Get(Table::kPilot, "Ryn Calder", "notes"), "newer, from discord");
+  EXPECT_THAT(report.rejected, Contains(HasSubstr("newer, from discord")));
+  auto conflicts = projector_->Conflicts();
+  ASSERT_TRUE(conflicts.ok());
+  EXPECT_EQ(conflicts->Open().size(), 1u);  // still the admins' to settle
+}
+
 }  // namespace
 }  // namespace kraken::sync

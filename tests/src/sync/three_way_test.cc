@@ -167,6 +167,55 @@ TEST(ThreeWayTest, AMissingManagedColumnImportsNothingFromIt) {
   EXPECT_THAT(c.conflicts, IsEmpty());
 }
 
+TEST(ThreeWayTest, EditsToARowWhosePilotLeftAreRejectedWithTheirValues) {
+  Grid sheet = SheetOf(kSynced);
+  sheet[2][2] = "SNSE";  // Ryn's corp and clone, edited by an admin...
+  sheet[2][3] = "Omega";
+  TabModel log = Model({{"P1", "Kaelen Voss", "KRKN", "Omega"},
+                        {"P3", "Nyx Arden", "SNSE", "Omega"}});  // ... while Ryn left
+  auto c = Compare(log, Base(kSynced), ParseTab(log.columns, sheet), LogWins);
+  std::vector<std::pair<std::string, std::string>> rejected;
+  for (const auto& r : c.rejected) {
+    EXPECT_EQ(r.key, "Ryn Calder");
+    EXPECT_THAT(r.reason, HasSubstr("removed from the roster"));
+    rejected.emplace_back(r.column, r.value);
+  }
+  EXPECT_THAT(rejected, ElementsAre(std::pair<std::string, std::string>{"corp", "SNSE"},
+                                    std::pair<std::string, std::string>{"clone", "Omega"}));
+}
+
+TEST(ThreeWayTest, ARenameIsRejectedForTheRowItWasTypedOn) {
+  Grid sheet = SheetOf(kSynced);
+  sheet[2][1] = "Ryn Calderon";
+  auto c = Compare(kSynced, Base(kSynced), ParseTab(kSynced.columns, sheet), LogWins);
+  ASSERT_EQ(c.rejected.size(), 1u);
+  EXPECT_EQ(c.rejected[0].key, "Ryn Calder");
+  EXPECT_EQ(c.rejected[0].value, "Ryn Calderon");
+}
+
+TEST(ThreeWayTest, ATabWhoseRowsCannotBeIdentifiedDeletesNothing) {
+  // The header row was deleted: the first pilot's row reads as the header, so
+  // there is neither a kraken_id nor a name column to find any row by.
+  Grid sheet = SheetOf(kSynced);
+  sheet.erase(sheet.begin());
+  auto c = Compare(kSynced, Base(kSynced), ParseTab(kSynced.columns, sheet), LogWins);
+  EXPECT_THAT(c.deleted_ids, IsEmpty());
+  EXPECT_THAT(c.imports, IsEmpty());
+}
+
+TEST(ThreeWayTest, WithoutABaseTwoSpellingsOfOneValueAreNoConflict) {
+  Grid sheet = SheetOf(kSynced);
+  sheet[1][2] = "krkn";   // a ticker typed in lower case
+  sheet[2][3] = "alpha";  // an enum value too
+  sheet[3][2] = "BLKWT";  // and a real difference
+  auto same = [](std::size_t, const std::string& a, const std::string& b) {
+    return EqualsIgnoreCase(a, b);
+  };
+  auto c = Compare(kSynced, TabBase{}, ParseTab(kSynced.columns, sheet), LogWins, same);
+  ASSERT_EQ(c.conflicts.size(), 1u);
+  EXPECT_EQ(c.conflicts[0].sheet, "BLKWT");
+}
+
 TEST(PolicyTest, NamesRoundTrip) {
   for (Policy p : {Policy::kSheetWins, Policy::kLogWins, Policy::kManual}) {
     EXPECT_EQ(ParsePolicy(PolicyName(p)), p);
