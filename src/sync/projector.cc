@@ -13,7 +13,6 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <tuple>
 
 #include "src/app/csv.h"
 #include "src/app/import_planner.h"
@@ -109,7 +108,6 @@ class SheetProjector::Cycle {
     std::vector<std::string> imported, conflicts, rejected, repairs;
     std::vector<RolledBack> rolled_back;
     std::set<std::string> reported;
-    std::vector<std::tuple<std::string, std::string_view, int>> reported_at;  // signature, tab, row
   };
 
  public:
@@ -363,7 +361,9 @@ class SheetProjector::Cycle {
       for (const CellRejection& r : planned.rejected) {
         const auto m_index = schema_.IndexOf(m.table, r.column);
         const int col = m_index ? tab.parsed.column_pos[*m_index] : -1;
-        Reject(plan, m, static_cast<int>(r.line) - 1, col, r.key, r.column, r.value, r.reason);
+        // A rejected key leaves the row out, so it recurs; a rejected cell is put right.
+        Reject(plan, m, static_cast<int>(r.line) - 1, col, r.key, r.column, r.value, r.reason,
+               r.column == model.columns[0]);
         not_applied.emplace(static_cast<int>(r.line) - 1, r.column);
       }
       // The batch marker closes the plan; conflict and rejection events go before it.
@@ -373,7 +373,7 @@ class SheetProjector::Cycle {
       }
     }
     for (const Rejection& r : cmp.rejected) {
-      Reject(plan, m, r.row, r.col, r.key, r.column, r.value, r.reason);
+      Reject(plan, m, r.row, r.col, r.key, r.column, r.value, r.reason, r.lasting);
     }
     for (const CellConflict& c : cmp.conflicts) {
       Conflict(state, plan, m, c, !not_applied.contains({c.row, c.column}));
@@ -402,15 +402,20 @@ class SheetProjector::Cycle {
     return Ok{};
   }
 
+  // `lasting`: the row is left as it is, so the next cycles find the same thing;
+  // it is recorded once. Anything else is put right (or based on what the sheet
+  // held), so the same value found again was typed again and is recorded again.
   void Reject(Plan& plan, const ManagedTab& m, int row, int col, const std::string& key,
-              const std::string& column, const std::string& value, const std::string& reason) {
+              const std::string& column, const std::string& value, const std::string& reason,
+              bool lasting) {
     const std::string origin = Origin(m.title, row, col);
-    const std::string signature =
-        fmt::format("{}|{}|{}|{}|{}", m.title, key, column, value, reason);
-    outcome_.reported.insert(signature);
-    outcome_.reported_at.emplace_back(signature, m.title, row);
     outcome_.rejected.push_back(fmt::format("{}: {}", origin, reason));
-    if (base_.reported.contains(signature)) return;  // listed by an earlier cycle
+    if (lasting) {
+      const std::string signature =
+          fmt::format("{}|{}|{}|{}|{}", m.title, key, column, value, reason);
+      outcome_.reported.insert(signature);
+      if (base_.reported.contains(signature)) return;  // listed by an earlier cycle
+    }
     const std::string stream = "rejection/" + RandomId();
     plan.expected_versions.emplace(stream, 0);
     plan.events.push_back(NewEvent(stream, SheetEditRejected{std::string(TableName(m.table)), key,
@@ -521,9 +526,7 @@ class SheetProjector::Cycle {
     }
     if (!values.empty()) {
       KRAKEN_RETURN_IF_ERROR(client_.BatchUpdate(values, sheets::ValueInput::kRaw));
-      wrote_ = true;
     }
-    wrote_ = wrote_ || !structure.empty();
     return Ok{};
   }
 
@@ -566,16 +569,6 @@ class SheetProjector::Cycle {
         0, plan.rows_needed - (tab.parsed.used_rows - static_cast<int>(plan.delete_rows.size()))));
     AppendRanges(std::string(m.title), std::move(writes), values);
     synced.base = std::move(plan.base);
-    // A rejected value on a row this write puts right (or deletes) is gone from the
-    // sheet: typed again, it is a new edit to list, not the one listed already.
-    for (const auto& [signature, title, row] : outcome_.reported_at) {
-      if (title != m.title) continue;
-      if (std::binary_search(plan.placed_rows.begin(), plan.placed_rows.end(), row) ||
-          std::find(plan.delete_rows.begin(), plan.delete_rows.end(), row) !=
-              plan.delete_rows.end()) {
-        base_.reported.erase(signature);
-      }
-    }
   }
 
   // A push writes the projection but leaves what admins did in the sheet for a
@@ -609,7 +602,6 @@ class SheetProjector::Cycle {
                                              : (*model.Find(id))[c];
     };
     std::set<std::pair<int, int>> keep;
-    std::set<std::string> unknown;  // rows with a conflict and no base: all of it unknown
     for (const RowImport& r : cmp.imports) {
       if (r.id.empty()) continue;  // a new row: nothing is written over it
       for (std::size_t c = 0; c < r.from_sheet.size(); ++c) {
@@ -622,11 +614,13 @@ class SheetProjector::Cycle {
       keep.insert({final_row(c.row), c.col});
       const auto column = std::find(model.columns.begin(), model.columns.end(), c.column);
       const std::size_t index = static_cast<std::size_t>(column - model.columns.begin());
-      if (synced.base.Find(c.id) == nullptr) {
-        unknown.insert(c.id);
-      } else {
-        plan.base.rows[c.id][index] = c.base;
-      }
+      // Without a base the cell's base stays unknown, or the next pull would take
+      // the sheet's value for an edit instead of a conflict.
+      const bool known = synced.base.Find(c.id) != nullptr &&
+                         std::find(synced.base.columns.begin(), synced.base.columns.end(),
+                                   c.column) != synced.base.columns.end();
+      plan.base.rows[c.id][index] =
+          known ? synced.base.Value(c.id, c.column) : std::string(kUnknownBase);
     }
     for (const Rejection& r : cmp.rejected) {
       // A renamed key: the sheet keeps the new name until a pull rejects it.
@@ -637,11 +631,11 @@ class SheetProjector::Cycle {
         plan.base.rows[row.id][0] = base_value(row.id, 0);
       }
     }
-    for (const std::string& id : unknown) plan.base.rows.erase(id);
     for (const std::string& id : held) {
       std::vector<std::string> values;
-      for (const std::string& column : model.columns)
+      for (const std::string& column : model.columns) {
         values.push_back(synced.base.Value(id, column));
+      }
       plan.base.rows[id] = std::move(values);
     }
     std::erase_if(plan.cells, [&](const CellWrite& w) { return keep.contains({w.row, w.col}); });
@@ -691,8 +685,9 @@ class SheetProjector::Cycle {
           next.rows.emplace(id, std::move(values));
         };
         std::unordered_map<std::string, std::string> id_of_key;
-        for (const std::string& id : model.ids)
+        for (const std::string& id : model.ids) {
           id_of_key.emplace(ToLower((*model.Find(id))[0]), id);
+        }
         for (const SheetRow& row : sheet.rows) {
           if (row.id.empty()) continue;
           if (model.Find(row.id) != nullptr || base.Find(row.id) != nullptr) keep(row, row.id);
@@ -734,7 +729,6 @@ class SheetProjector::Cycle {
   std::map<std::string, TabRead> tabs_;
   Outcome outcome_;
   CycleReport report_;
-  bool wrote_ = false;
   bool kept_edits_ = false;      // a push left edits in the sheet for a later pull
   std::uint64_t shown_seq_ = 0;  // the log sequence the write showed
 };

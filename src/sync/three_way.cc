@@ -91,9 +91,9 @@ class Comparer {
   bool HasColumn(std::size_t m) const { return sheet_.column_pos[m] >= 0; }
 
   void Reject(int row, int col, std::string key, std::string column, std::string value,
-              std::string reason) {
-    out_.rejected.push_back(
-        {row, col, std::move(key), std::move(column), std::move(value), std::move(reason)});
+              std::string reason, bool lasting = true) {
+    out_.rejected.push_back({row, col, std::move(key), std::move(column), std::move(value),
+                             std::move(reason), lasting});
   }
 
   void NewRow(const SheetRow& row) {
@@ -150,7 +150,8 @@ class Comparer {
           Reject(row.row, sheet_.column_pos[m], (*based)[0], log_.columns[m], row.values[m],
                  fmt::format("{} '{}' was removed from the roster meanwhile; the edits to its "
                              "row are not applied and the row is removed",
-                             TableName(log_.table), (*based)[0]));
+                             TableName(log_.table), (*based)[0]),
+                 false);
         }
       }
       return;
@@ -165,7 +166,8 @@ class Comparer {
       if (!HasColumn(m)) continue;
       const std::string& s = row.values[m];
       const std::string& l = (*logged)[m];
-      const bool known_base = based != nullptr && base_index_[m] >= 0;
+      const bool known_base =
+          based != nullptr && base_index_[m] >= 0 && BaseValue(*based, m) != kUnknownBase;
       const std::string b = known_base ? BaseValue(*based, m) : std::string();
       if (known_base && s == b) continue;                 // not edited in the sheet
       if (s == l || (same_ && same_(m, s, l))) continue;  // both sides agree
@@ -174,7 +176,8 @@ class Comparer {
         if (m == 0) {
           Reject(row.row, col, l, log_.columns[0], s,
                  fmt::format("{} '{}' cannot be renamed in the sheet; add a new row instead",
-                             TableName(log_.table), l));
+                             TableName(log_.table), l),
+                 false);
           continue;
         }
         import.values[m] = s;

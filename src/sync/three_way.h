@@ -31,6 +31,11 @@ enum class Policy {
 std::string_view PolicyName(Policy policy);  // "sheet-wins", "log-wins", "manual"
 std::optional<Policy> ParsePolicy(std::string_view name);
 
+// A base value no cell can hold (cells are read trimmed): what the cell held is
+// not known, so any difference from the log is a conflict. A push leaves it where
+// it kept a cell that conflicts with the log on a row it had no base for.
+inline constexpr std::string_view kUnknownBase = " (unknown)";
+
 // What the managed cells of one tab held after the last sync.
 struct TabBase {
   std::vector<std::string> columns;
@@ -66,6 +71,7 @@ struct Rejection {
   std::string column;
   std::string value;
   std::string reason;
+  bool lasting = false;  // the row is left as it is: the same rejection recurs every cycle
 };
 
 struct Comparison {

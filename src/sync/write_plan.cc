@@ -71,8 +71,6 @@ WritePlan PlanWrites(const TabModel& want, const ParsedTab& sheet, const TabBase
   std::sort(plan.cells.begin(), plan.cells.end(), [](const CellWrite& a, const CellWrite& b) {
     return a.row != b.row ? a.row < b.row : a.col < b.col;
   });
-  for (const auto& [id, row] : placed) plan.placed_rows.push_back(row->row);
-  std::sort(plan.placed_rows.begin(), plan.placed_rows.end());
   plan.rows_needed = std::max(bottom, 1);
   plan.cols_needed = next_col;
   plan.base.columns = want.columns;

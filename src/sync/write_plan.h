@@ -27,7 +27,6 @@ struct WritePlan {
   std::vector<CellWrite> cells;  // positions after the deletions
   int rows_needed = 0;           // the tab must have at least this many rows
   int cols_needed = 0;           // ... and columns
-  std::vector<int> placed_rows;  // rows as read that show a row of `want` once written
   TabBase base;                  // what the managed cells hold once this is written
   int id_col = 0;
   std::vector<int> column_pos;

@@ -23,97 +23,24 @@
 #include "src/sync/tab_model.h"
 #include "tests/src/app/app_test_support.h"
 #include "tests/src/sheets/emulator_fixture.h"
+#include "tests/src/sync/convergence_audit.h"
 
 namespace kraken::sync {
 namespace {
 
+using convergence::Audit;
+using convergence::CellKey;
+using convergence::LostEdits;
+using convergence::Replay;
+using convergence::SheetEdit;
+using convergence::UnseenReplacements;
 using kraken::testing::Member;
 using kraken::testing::TestRoster;
 using sheets::Cell;
 using sheets::ValueRange;
 
-constexpr int kCycles = 60;
-
-// table, lower-case key, column: one managed cell, wherever its row is.
-using CellKey = std::tuple<Table, std::string, std::string>;
-
-// A value an admin typed into the sheet.
-struct SheetEdit {
-  CellKey cell;
-  std::string value, shown;  // typed, and what the cell showed when the admin read it
-  std::uint64_t head = 0;    // the log's head when it was typed
-  bool superseded = false;   // typed over, or its row or column gone, before KRAKEN read it
-};
-
-// What the log says about the managed cells, replayed from the events.
-struct Audit {
-  struct Set {
-    std::uint64_t seq;
-    Source source;
-    std::string value, correlation;
-  };
-  std::map<CellKey, std::vector<Set>> history;
-  std::vector<std::pair<std::uint64_t, ConflictDetected>> conflicts;
-  std::vector<std::pair<std::uint64_t, SheetEditRejected>> rejections;
-  std::set<std::string> leave_batches;  // correlation ids of batches removing rows
-  std::set<std::string> left;           // lower-case keys of pilots that left
-};
-
-Table TableOf(const std::string& name) { return name == "corp" ? Table::kCorp : Table::kPilot; }
-
-Audit Replay(EventLog& log, const Schema& schema, std::uint64_t head) {
-  Audit a;
-  auto status = log.Scan(1, head, [&](const Event& e) {
-    const auto [kind, key] = SplitStream(e.stream);
-    const Table table = kind == "corp" ? Table::kCorp : Table::kPilot;
-    auto set = [&](const std::string& column, const std::string& value) {
-      a.history[{table, ToLower(key), column}].push_back(
-          {e.seq, e.source, ToLower(value), e.correlation_id});
-    };
-    auto set_all = [&](const Fields& fields) {
-      for (const auto& [column, value] : fields) set(column, value);
-    };
-    // A new row's columns start empty.
-    auto create = [&](const Fields& fields) {
-      for (const Column& c : schema.columns(table)) {
-        auto it = fields.find(c.name);
-        set(c.name, &c == &schema.columns(table)[0] ? std::string(key)
-                    : it != fields.end()            ? it->second
-                                                    : std::string());
-      }
-    };
-    if (const auto* p = std::get_if<PilotRegistered>(&e.payload)) {
-      create(p->fields);
-    } else if (const auto* c = std::get_if<CorpCreated>(&e.payload)) {
-      create(c->fields);
-    } else if (const auto* f = std::get_if<PilotFieldsChanged>(&e.payload)) {
-      set_all(f->changes);
-    } else if (const auto* cc = std::get_if<CorpChanged>(&e.payload)) {
-      set_all(cc->changes);
-    } else if (const auto* l = std::get_if<AltLinked>(&e.payload)) {
-      set("main", l->main);
-    } else if (std::holds_alternative<AltUnlinked>(e.payload)) {
-      set("main", "");
-    } else if (const auto* d = std::get_if<PilotLinkedToDiscord>(&e.payload)) {
-      set("discord_id", d->user_id);
-    } else if (const auto* x = std::get_if<ConflictDetected>(&e.payload)) {
-      a.conflicts.emplace_back(e.seq, *x);
-    } else if (const auto* r = std::get_if<SheetEditRejected>(&e.payload)) {
-      a.rejections.emplace_back(e.seq, *r);
-    } else if (std::holds_alternative<PilotLeftAlliance>(e.payload) ||
-               std::holds_alternative<CorpRemoved>(e.payload)) {
-      for (const Column& column : schema.columns(table)) {  // the row is gone, values and all
-        a.history[{table, ToLower(key), column.name}].push_back(
-            {e.seq, Source::kSystem, "", e.correlation_id});
-      }
-      a.leave_batches.insert(e.correlation_id);
-      if (kind == "pilot") a.left.insert(ToLower(key));
-    }
-    return true;
-  });
-  EXPECT_TRUE(status.ok()) << status.error().message;
-  return a;
-}
+constexpr int kCycles = 36;
+constexpr const char* kModes[] = {"full", "pull", "push", "plan"};
 
 class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
  protected:
@@ -251,9 +178,8 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
     } else {
       pending_.erase(cell);
     }
-    if (std::getenv("CONV_DEBUG"))
-      fprintf(stderr, "edit %s!%d,%d %s %s = '%s'\n", TabOf(table).c_str(), row, col, key.c_str(),
-              column.c_str(), value.c_str());
+    Trace("{}!{}{}: {} {} = '{}'", TabOf(table), sheets::ColumnLetters(col), row + 1, key, column,
+          value);
     Write(TabOf(table), row, col, {{value}}, sheets::ValueInput::kUserEntered);
     TextGrid& grid = ViewOf(table).grid;
     if (grid.size() <= static_cast<std::size_t>(row)) grid.resize(row + 1);
@@ -311,10 +237,11 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
       Type(table, row, key, "corp", ValueFor(table, "corp"));
       if (Chance(70)) Type(table, row, key, "clone", ValueFor(table, "clone"));
       // Now and then Discord registers the same name meanwhile: the row is adopted.
-      if (Chance(15))
+      if (Chance(15)) {
         Discord([&](RosterService& s) {
           return s.RegisterPilot(admin_actor_, key, {{"corp", Pick(Keys(Table::kCorp))}});
         });
+      }
     } else {
       Type(table, row, key, "name", Unique("sheet corp"));
     }
@@ -340,30 +267,37 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
     ReadSheet();
   }
 
-  // Deletes the row of a pilot no Discord member owns.
-  void SheetDeleteRow() {
+  // Deletes the row of a pilot no Discord member owns; now and then three rows at
+  // once, which the deletion guard may refuse.
+  void SheetDeleteRows() {
     const TabModel model = Model(Table::kPilot);
+    const int count = Chance(20) ? 3 : 1;
     std::vector<const SheetRow*> rows;
     for (const SheetRow& row : pilots_.parsed.rows) {
       const auto* values = model.Find(row.id);
       if (values != nullptr && !Owned((*values)[0])) rows.push_back(&row);
     }
-    if (rows.empty()) return;
-    const SheetRow& row = *Pick(rows);
-    const std::string key = ToLower((*model.Find(row.id))[0]);
-    for (SheetEdit& e : edits_) {
-      if (std::get<1>(e.cell) == key && pending_.contains(e.cell)) e.superseded = true;
-    }
-    deleted_.insert(key);
-    if (std::getenv("CONV_DEBUG")) {
-      fprintf(stderr, "delete row %d key %s id %s:", row.row, key.c_str(), row.id.c_str());
-      for (auto& c : pilots_.grid[row.row]) fprintf(stderr, " [%s]", c.c_str());
-      fprintf(stderr, "\n");
-    }
+    if (static_cast<int>(rows.size()) < count) return;
+    const std::size_t first =
+        static_cast<std::size_t>(Uniform(0, static_cast<int>(rows.size()) - count));
+    std::vector<sheets::SpreadsheetRequest> requests;
     const int sheet_id = Must(admin_->GetSpreadsheet(), "reading tabs").Find(kPilotsTab)->sheet_id;
-    Must(admin_->BatchUpdateSpreadsheet({sheets::SpreadsheetRequest::DeleteDimension(
-             sheet_id, sheets::Dimension::kRows, row.row, row.row + 1)}),
-         "deleting a row");
+    std::vector<int> indexes;
+    for (std::size_t i = first; i < first + static_cast<std::size_t>(count); ++i) {
+      const std::string key = ToLower((*model.Find(rows[i]->id))[0]);
+      for (SheetEdit& e : edits_) {
+        if (std::get<1>(e.cell) == key && pending_.contains(e.cell)) e.superseded = true;
+      }
+      deleted_.insert(key);
+      indexes.push_back(rows[i]->row);
+      Trace("delete {} (row {})", key, rows[i]->row + 1);
+    }
+    std::sort(indexes.rbegin(), indexes.rend());  // bottom first: the others stay put
+    for (int row : indexes) {
+      requests.push_back(sheets::SpreadsheetRequest::DeleteDimension(
+          sheet_id, sheets::Dimension::kRows, row, row + 1));
+    }
+    Must(admin_->BatchUpdateSpreadsheet(requests), "deleting rows");
     ReadSheet();
   }
 
@@ -373,7 +307,9 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
     const TextGrid grid = ToText(read[0]);
     for (std::size_t r = 1; r < grid.size(); ++r) {
       if (grid[r].size() > 8 && grid[r][8] == "open" && grid[r].size() <= 11) {
-        Write(std::string(kConflictsTab), static_cast<int>(r), 11, {{Chance(50) ? "sheet" : "log"}},
+        const std::string pick = Chance(50) ? "sheet" : "log";
+        Trace("decide {} for conflict {}", pick, grid[r][0]);
+        Write(std::string(kConflictsTab), static_cast<int>(r), 11, {{pick}},
               sheets::ValueInput::kUserEntered);
         return;
       }
@@ -393,13 +329,24 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
     ReadSheet();
   }
 
-  // Renames a managed header: that column becomes the admin's own, KRAKEN adds it again.
+  // Renames a header: that column becomes the admin's own and KRAKEN adds it again.
+  // Without the kraken_id column rows are found by name.
   void SheetRenameHeader() {
-    const int col = pilots_.parsed.column_pos[*roster_.schema().IndexOf(Table::kPilot, "notes")];
+    const bool ids = GetParam() % 2 == 0;
+    const int col =
+        ids ? pilots_.parsed.id_col
+            : pilots_.parsed.column_pos[*roster_.schema().IndexOf(Table::kPilot, "notes")];
     for (SheetEdit& e : edits_) {
-      if (std::get<2>(e.cell) == "notes" && pending_.contains(e.cell)) e.superseded = true;
+      // Pending edits in that column are the admin's own now; a pending rename
+      // loses its row's identity with the ids.
+      const std::string& column = std::get<2>(e.cell);
+      if (pending_.contains(e.cell) && (ids ? column == "name" : column == "notes")) {
+        e.superseded = true;
+      }
     }
-    Write(TabOf(Table::kPilot), 0, col, {{"old notes"}}, sheets::ValueInput::kRaw);
+    Trace("rename the header of column {}", sheets::ColumnLetters(col));
+    Write(TabOf(Table::kPilot), 0, col, {{ids ? "old ids" : "old notes"}},
+          sheets::ValueInput::kRaw);
     ReadSheet();
   }
 
@@ -418,7 +365,13 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
   void Discord(F&& command) {
     auto result = command(roster_.service());
     if (!result.ok()) return;  // refused (a bad value, a pilot gone): nothing recorded
+    Trace("discord: {}", result->summary);
     for (const Event& e : result->events) discord_events_.emplace_back(e.seq, e.type());
+  }
+
+  template <typename... Args>
+  void Trace(fmt::format_string<Args...> format, Args&&... args) {
+    trace_.push_back(fmt::format(format, std::forward<Args>(args)...));
   }
 
   void MemberChange() {
@@ -470,11 +423,11 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
 
   CycleReport Cycle(CycleMode mode) {
     CycleReport report = Must(projector_->RunCycle(mode), "a projector cycle");
-    if (std::getenv("CONV_DEBUG"))
-      fprintf(stderr, "=== cycle mode %d head %llu\n%s\n", (int)mode,
-              (unsigned long long)roster_.Head(), report.Summary().c_str());
-    for (const auto& line : report.repairs)
-      guard_refused_ |= line.find("deletion guard") != line.npos;
+    Trace("--- {} cycle, log at {}: {}", kModes[static_cast<int>(mode)], roster_.Head(),
+          report.Summary());
+    for (const auto& line : report.repairs) {
+      guard_refused_ = guard_refused_ || line.find("deletion guard") != line.npos;
+    }
     if (mode == CycleMode::kFull || mode == CycleMode::kPull) pending_.clear();
     return report;
   }
@@ -484,7 +437,7 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
     renamed_.clear();
     if (cycle == 2) SheetOwnColumn();
     if (cycle == kCycles / 2) SheetRenameHeader();
-    for (int ops = Uniform(1, 10); ops > 0; --ops) {
+    for (int ops = Uniform(1, 6); ops > 0; --ops) {
       const int r = Uniform(0, 99);
       if (r < 30) {
         EditCell(Table::kPilot);
@@ -497,8 +450,8 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
       } else if (r < 52) {
         SheetSort();
       } else if (r < 54) {
-        SheetDeleteRow();
-      } else if (r < 62) {
+        SheetDeleteRows();
+      } else if (r < 58) {
         SheetDecide();
       } else if (r < 80) {
         MemberChange();
@@ -523,6 +476,14 @@ class ConvergenceTest : public ::testing::TestWithParam<std::uint64_t> {
   std::set<std::string> deleted_;           // lower-case keys of rows the admin deleted
   bool guard_refused_ = false;
   std::vector<std::pair<std::uint64_t, std::string>> discord_events_;  // seq, type
+  std::vector<std::string> trace_;  // what happened, printed when the test fails
+
+  void TearDown() override {
+    if (!HasFailure()) return;
+    std::string all;
+    for (const auto& line : trace_) all += line + "\n";
+    ADD_FAILURE() << "seed " << GetParam() << ", what happened:\n" << all;
+  }
 };
 
 TEST_P(ConvergenceTest, BothSidesEditingAtOnceConvergeAndNothingIsLost) {
@@ -530,7 +491,7 @@ TEST_P(ConvergenceTest, BothSidesEditingAtOnceConvergeAndNothingIsLost) {
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     Window(cycle);
     const int r = Uniform(0, 99);
-    Cycle(r < 20 ? CycleMode::kPull : r < 40 ? CycleMode::kPush : CycleMode::kFull);
+    Cycle(r < 15 ? CycleMode::kPull : r < 30 ? CycleMode::kPush : CycleMode::kFull);
   }
   // Quiet: the first cycle takes in the last window, the next has nothing left to do.
   Cycle(CycleMode::kFull);
@@ -573,68 +534,15 @@ TEST_P(ConvergenceTest, BothSidesEditingAtOnceConvergeAndNothingIsLost) {
 
   const std::uint64_t head = roster_.Head();
   const Audit audit = Replay(roster_.log(), roster_.schema(), head);
-  // Every sheet edit is in the log: a value the row had or was given since it was
-  // typed, or a conflict's sheet value, or a rejected value.
-  for (const SheetEdit& edit : edits_) {
-    if (edit.superseded) continue;
-    const auto& [table, key, column] = edit.cell;
-    const std::string value = ToLower(edit.value);
-    bool found = false;
-    if (auto it = audit.history.find(edit.cell); it != audit.history.end()) {
-      const Audit::Set* before = nullptr;
-      for (const Audit::Set& s : it->second) {
-        if (s.seq <= edit.head) before = &s;
-        found = found || (s.seq > edit.head && s.value == value);
-      }
-      found = found || (before != nullptr && before->value == value);
-    }
-    found = found || (value.empty() && !audit.history.contains(edit.cell));
-    for (const auto& [seq, c] : audit.conflicts) {
-      found = found || (seq > edit.head && TableOf(c.table) == table && ToLower(c.key) == key &&
-                        c.field == column && ToLower(c.sheet_value) == value);
-    }
-    for (const auto& [seq, r] : audit.rejections) {
-      found = found || (seq > edit.head && TableOf(r.table) == table && ToLower(r.key) == key &&
-                        r.field == column && ToLower(r.value) == value);
-    }
-    EXPECT_TRUE(found) << TableName(table) << " '" << key << "' " << column << ": '" << edit.value
-                       << "' (typed at head " << edit.head << ") is nowhere in the log" << [&] {
-                            std::string h;
-                            if (auto it = audit.history.find(edit.cell); it != audit.history.end())
-                              for (auto& x : it->second)
-                                h += fmt::format(" {}:{}:{}", x.seq, SourceName(x.source), x.value);
-                            return h;
-                          }();
-  }
-  // Every Discord change is in the log, and none was replaced from the sheet unseen:
-  // either the admin saw it when typing over it, or a conflict recorded it.
+  // Every sheet edit is in the log; every Discord change is, and none was replaced
+  // from the sheet without anyone seeing it.
+  EXPECT_THAT(LostEdits(audit, edits_), ::testing::IsEmpty());
+  EXPECT_THAT(UnseenReplacements(audit, edits_), ::testing::IsEmpty());
   for (const auto& [seq, type] : discord_events_) {
     auto e = roster_.log().Get(seq);
     ASSERT_TRUE(e.ok());
     EXPECT_EQ(e->type(), type);
     EXPECT_EQ(e->source, Source::kDiscord);
-  }
-  for (const auto& [cell, sets] : audit.history) {
-    for (std::size_t i = 1; i < sets.size(); ++i) {
-      const Audit::Set &was = sets[i - 1], &now = sets[i];
-      if (now.source != Source::kSheet || was.source == Source::kSheet || now.value == was.value ||
-          audit.leave_batches.contains(now.correlation)) {
-        continue;
-      }
-      const auto& [table, key, column] = cell;
-      bool seen = false;
-      for (const SheetEdit& edit : edits_) {
-        seen = seen || (edit.cell == cell && ToLower(edit.value) == now.value &&
-                        ToLower(edit.shown) == was.value);
-      }
-      for (const auto& [seq, c] : audit.conflicts) {
-        seen = seen || (seq > was.seq && TableOf(c.table) == table && ToLower(c.key) == key &&
-                        c.field == column && ToLower(c.log_value) == was.value);
-      }
-      EXPECT_TRUE(seen) << TableName(table) << " '" << key << "' " << column << ": '" << was.value
-                        << "' (event " << was.seq << ") was replaced from the sheet by '"
-                        << now.value << "' (event " << now.seq << ") without anyone seeing it";
-    }
   }
   // A deleted row's pilot left, unless the deletion guard put rows back.
   for (const std::string& key : deleted_) {
@@ -650,7 +558,7 @@ TEST_P(ConvergenceTest, BothSidesEditingAtOnceConvergeAndNothingIsLost) {
   EXPECT_EQ(tab[0], ConflictColumns());
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, ConvergenceTest, ::testing::Range<std::uint64_t>(200, 300));
+INSTANTIATE_TEST_SUITE_P(Seeds, ConvergenceTest, ::testing::Values(7u, 1234u, 99991u));
 
 }  // namespace
 }  // namespace kraken::sync

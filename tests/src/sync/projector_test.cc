@@ -484,5 +484,35 @@ TEST_F(ProjectorTest, ADecisionDoesNotOverwriteANewerChangeUnseen) {
   EXPECT_EQ(conflicts->Open().size(), 1u);  // still the admins' to settle
 }
 
+TEST_F(ProjectorTest, AnInvalidValueTypedAgainAfterAPullAndAPushIsListedAgain) {
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  const std::uint64_t head = roster_.Head();
+  Type("Pilots", ryn, kCorpCol, "NOPE");
+  Cycle(CycleMode::kPull);
+  Cycle(CycleMode::kPush);  // puts KRKN back
+  EXPECT_EQ(Tab("Pilots")[ryn][kCorpCol], "KRKN");
+  Type("Pilots", ryn, kCorpCol, "NOPE");
+  Cycle();
+  EXPECT_EQ(CountOf(TypesOf(EventsSince(head)), "SheetEditRejected"), 2);
+}
+
+TEST_F(ProjectorTest, AConflictAPushKeptIsRecordedEvenIfThePilotLeavesMeanwhile) {
+  Cycle();
+  Type("Pilots", 7, 1, "Vex Moro");
+  Type("Pilots", 7, kCorpCol, "BLKWT");
+  ASSERT_TRUE(roster_.service().RegisterPilot(Admin(), "Vex Moro", {{"corp", "KRKN"}}).ok());
+  Cycle(CycleMode::kPush);
+  ASSERT_TRUE(roster_.service().PilotLeave(Admin(), "Vex Moro", "left").ok());
+  const std::uint64_t head = roster_.Head();
+  Cycle();
+  EXPECT_EQ(RowOf(Tab("Pilots"), "Vex Moro"), -1);
+  std::vector<std::string> rejected;
+  for (const Event& e : EventsSince(head)) {
+    if (const auto* r = std::get_if<SheetEditRejected>(&e.payload)) rejected.push_back(r->value);
+  }
+  EXPECT_THAT(rejected, ElementsAre("BLKWT"));
+}
+
 }  // namespace
 }  // namespace kraken::sync
