@@ -5,7 +5,8 @@
 # builds ./build and calls this. --quick shrinks every bench for a smoke run;
 # --tmp-dir puts the scratch data elsewhere (default BUILD_DIR/bench-tmp, on the
 # disk under the build, so that disk is what gets measured). BENCH names pick a
-# subset: append_latency_bench append_throughput_bench replay_bench memory_bench.
+# subset: append_latency_bench append_throughput_bench replay_bench memory_bench sheets_bench
+# sync_bench. The Discord endpoint bench needs node: tools/bench/discord_bench.sh BUILD_DIR.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ ! -d "$1" ]; then
@@ -15,7 +16,7 @@ fi
 build=$(cd "$1" && pwd)
 shift
 
-all=(append_latency_bench append_throughput_bench replay_bench memory_bench)
+all=(append_latency_bench append_throughput_bench replay_bench memory_bench sheets_bench sync_bench)
 common=()
 tmp_dir=$build/bench-tmp
 chosen=()
