@@ -209,15 +209,18 @@ class SheetProjector::Cycle {
       TabRead& tab = tabs_[std::string(kAllTabs[i])];
       tab.range = std::move((*read)[i]);
       GridSize(tab.range, tab.grid_rows, tab.grid_cols);
-      tab.text = ToText(tab.range);
+      if (i >= std::size(kManaged)) tab.text = ToText(tab.range);
     }
     for (const ManagedTab& m : kManaged) {
       TabRead& tab = tabs_[std::string(m.title)];
       std::vector<std::string> columns;
       for (const Column& c : schema_.columns(m.table)) columns.push_back(c.name);
-      tab.parsed = ParseTab(columns, tab.text);
-      // Again, now that the date columns are known: a typed date reads as a serial.
-      tab.text = ToText(tab.range, &schema_.columns(m.table), &tab.parsed.column_pos);
+      // The header alone says where the date columns are, and so how to read the
+      // numbers in them (a typed date comes back as a serial): convert once.
+      sheets::ValueRange header{tab.range.range, {}};
+      if (!tab.range.rows.empty()) header.rows.push_back(tab.range.rows.front());
+      const ParsedTab layout = ParseTab(columns, ToText(header));
+      tab.text = ToText(tab.range, &schema_.columns(m.table), &layout.column_pos);
       tab.parsed = ParseTab(columns, tab.text);
     }
     return Ok{};
