@@ -1,7 +1,8 @@
 #pragma once
 // Helpers shared by the RosterService command files (roster_service.cc,
 // corp_commands.cc, pilot_commands.cc): building events and plans, and the
-// permission and alt checks every command applies. Internal to src/app.
+// permission and alt checks every command applies. Also used by the planners
+// outside src/app that build plans of their own (Discord claims, the sheet projector).
 
 #include <cstddef>
 #include <optional>

@@ -6,21 +6,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "src/app/command_support.h"
 #include "src/discord/handlers.h"
 
 namespace kraken::discord {
 namespace {
 
-void Expect(Plan& plan, const AllianceState& state, const std::string& stream) {
-  plan.expected_versions.emplace(stream, state.versions().Get(stream));
-}
-
-Event NewEvent(std::string stream, Payload payload) {
-  Event e;
-  e.stream = std::move(stream);
-  e.payload = std::move(payload);
-  return e;
-}
+using command_support::Expect;
+using command_support::NewEvent;
 
 // Given fields only, so that a left-out option changes nothing.
 Fields Given(std::initializer_list<std::pair<const char*, std::string>> fields) {

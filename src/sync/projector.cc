@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 
+#include "src/app/command_support.h"
 #include "src/app/csv.h"
 #include "src/app/import_planner.h"
 #include "src/sheets/a1.h"
@@ -45,12 +46,7 @@ std::string Origin(std::string_view tab, int row, int col) {
   return fmt::format("{}!{}{}", tab, sheets::ColumnLetters(col), row + 1);
 }
 
-Event NewEvent(std::string stream, Payload payload) {
-  Event e;
-  e.stream = std::move(stream);
-  e.payload = std::move(payload);
-  return e;
-}
+using command_support::NewEvent;
 
 struct ManagedTab {
   std::string_view title;
