@@ -175,7 +175,8 @@ Status ValidateSync(const Config& config, const std::string& origin) {
       if (!IsPolicy(policy)) return bad_policy(where, policy);
     }
   }
-  if (s.max_deletion_share < 0 || s.max_deletion_share > 1) {
+  // Written so that NaN (TOML's `nan`) fails too: it would turn the deletion guard off.
+  if (!(s.max_deletion_share >= 0 && s.max_deletion_share <= 1)) {
     return Invalid(origin, "sync.max_deletion_share must be between 0 and 1");
   }
   return Ok{};
@@ -226,13 +227,15 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
   }
   if (const auto* t = Section(root, "server")) {
     KRAKEN_RETURN_IF_ERROR(CheckKeys(
-        *t, {"listen", "tls_cert", "tls_key", "handler_threads", "body_limit"}, origin, "server."));
+        *t, {"listen", "tls_cert", "tls_key", "handler_threads", "body_limit", "max_connections"},
+        origin, "server."));
     auto& s = config.server;
     KRAKEN_RETURN_IF_ERROR(Read(*t, "listen", s.listen, origin, "server."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "tls_cert", s.tls_cert, origin, "server."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "tls_key", s.tls_key, origin, "server."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "handler_threads", s.handler_threads, origin, "server."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "body_limit", s.body_limit, origin, "server."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "max_connections", s.max_connections, origin, "server."));
   }
   if (const auto* t = Section(root, "discord")) {
     KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,

@@ -21,6 +21,7 @@ struct ServerConfig {
   std::string tls_key;                    // KRAKEN_TLS_KEY
   int handler_threads = 16;
   std::size_t body_limit = 256 * 1024;  // bytes; larger requests get 413
+  std::size_t max_connections = 1024;   // open at once; beyond: 503 and closed. 0: no limit
 };
 
 struct DiscordConfig {

@@ -68,8 +68,8 @@ const char* OutcomeOf(ErrorCode code) {
 }
 
 // What the user is told about an error: what was wrong and what is allowed,
-// or, for a failure on our side, a generic message; the details go to the log
-// under the interaction id (never the token).
+// or, for a failure on our side, a generic message (a full disk named as such);
+// the details go to the log under the interaction id (never the token).
 void SayError(Reply& reply, const Error& error) {
   const std::string outcome = OutcomeOf(error.code);
   if (outcome != "error") {
@@ -78,6 +78,19 @@ void SayError(Reply& reply, const Error& error) {
   }
   spdlog::error("discord interaction {} (/{}) failed: {}: {}", reply.interaction_id, reply.command,
                 ErrorCodeName(error.code), error.message);
+  // A full disk is the one failure on our side the member can do something
+  // about (wait, or tell an admin), and nothing was written, so naming it helps
+  // more than "something went wrong" alone. The log's path stays in the log.
+  if (error.code == ErrorCode::kDiskFull) {
+    Say(reply,
+        TextMessage(fmt::format(
+            "Something went wrong on KRAKEN's side: its server is out of disk space, so nothing "
+            "was changed. Please try again later, and tell an admin so they can free some space "
+            "(reference: interaction {}).",
+            reply.interaction_id)),
+        "error");
+    return;
+  }
   const bool transient =
       error.code == ErrorCode::kConflict || error.code == ErrorCode::kUnavailable;
   Say(reply,

@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <thread>
 #include <vector>
 
+#include "events/json_text.h"
 #include "src/net/boost_net.h"
 #include "src/net/http_session.h"
 
@@ -13,6 +15,26 @@ namespace kraken::net {
 namespace {
 
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// A crowd of refused connections is one warning per interval, not one per
+// connection: the log must not become the next exhausted resource.
+constexpr std::chrono::seconds kRefusalLogInterval{10};
+
+// The whole reply to a connection beyond max_connections, built once.
+std::string RefusalReply(const ServerOptions& o) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("error")
+      .String("too_many_connections")
+      .Key("message")
+      .String("the server already has " + std::to_string(o.max_connections) +
+              " connections open, its limit; retry in a moment")
+      .EndObject();
+  const std::string body = w.Take();
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: " + o.server_name +
+         "\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
 
 struct ListenAddress {
   std::string host;
@@ -109,12 +131,21 @@ struct HttpServer::Impl {
   std::vector<std::thread> io_threads;
   tcp::endpoint local;
 
+  // Refusals: the counter is read by any thread; the rest lives on the
+  // acceptor's strand.
+  std::string refusal_reply;
+  std::atomic<std::uint64_t> refused{0};
+  std::uint64_t refused_since_log = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_refusal_log;
+
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stop_started = false;
   bool stopped = false;
 
   void Accept();
+  bool AtCapacity();
+  void Refuse(tcp::socket socket);
   void DoStop();
 };
 
@@ -130,9 +161,45 @@ void HttpServer::Impl::Accept() {
       });
       return;
     }
-    std::make_shared<HttpSession>(core, std::move(socket))->Start();
+    if (AtCapacity()) {
+      Refuse(std::move(socket));
+    } else {
+      std::make_shared<HttpSession>(core, std::move(socket))->Start();
+    }
     Accept();
   });
+}
+
+bool HttpServer::Impl::AtCapacity() {
+  if (core.options.max_connections == 0) return false;
+  std::lock_guard lock(core.mu);
+  return core.sessions.size() >= core.options.max_connections;
+}
+
+// The socket is new, so its send buffer is empty and the short reply fits in
+// it without waiting: one non-blocking write, then close. Nothing is read, so
+// a refused connection holds no buffer and no timer. A client that had already
+// sent its request may see a reset instead of the 503; either way it learns at
+// once that it must retry.
+void HttpServer::Impl::Refuse(tcp::socket socket) {
+  refused.fetch_add(1);  // before the client can see the refusal
+  error_code ignored;
+  if (!core.tls) {
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(refusal_reply), ignored);
+  }
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+  ++refused_since_log;
+  const auto now = std::chrono::steady_clock::now();
+  if (!last_refusal_log || now - *last_refusal_log >= kRefusalLogInterval) {
+    spdlog::warn(
+        "HTTP server at its limit of {} open connections: refused {} connection(s) since the "
+        "last such message; raise [server] max_connections if the clients are legitimate",
+        core.options.max_connections, refused_since_log);
+    last_refusal_log = now;
+    refused_since_log = 0;
+  }
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -147,6 +214,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Han
   impl->core.handler = std::move(handler);
   KRAKEN_RETURN_IF_ERROR(LoadTls(impl->core));
   const ServerOptions& o = impl->core.options;
+  impl->refusal_reply = RefusalReply(o);
   const int io_threads = std::max(1, o.io_threads);
   impl->ioc = std::make_unique<asio::io_context>(io_threads);
 
@@ -219,6 +287,8 @@ std::size_t HttpServer::open_connections() const {
   std::lock_guard lock(impl_->core.mu);
   return impl_->core.sessions.size();
 }
+
+std::uint64_t HttpServer::refused_connections() const { return impl_->refused.load(); }
 
 void HttpServer::Stop() {
   std::unique_lock lock(impl_->stop_mu);

@@ -4,7 +4,8 @@
 //
 // - Keep-alive; a read deadline per request (a slow client gets 408 or is
 //   dropped), an idle deadline between requests.
-// - Limits: header bytes (431), body bytes (413), both answered and closed.
+// - Limits: header bytes (431), body bytes (413), both answered and closed;
+//   connections open at once (beyond it: 503 and closed at once).
 // - Optional TLS (certificate chain and key files, PEM) through Asio's SSL stream.
 // - Handlers run on a pool of `handler_threads` so they may block (a durable
 //   append does); the reply is written by the connection's strand.
@@ -65,6 +66,11 @@ struct ServerOptions {
   // late: 408. A new connection that sends nothing in this time is closed.
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive between requests
+  // Connections open at once, in any state (handshake, reading, handled, idle,
+  // closing). One more is accepted, answered 503 (plain HTTP; a TLS one is just
+  // closed) and closed at once, so an idle crowd costs a file descriptor each
+  // and no more; a warning is logged at most every 10 s. 0: no limit.
+  std::size_t max_connections = 1024;
   int io_threads = 1;
   int handler_threads = 8;    // 0: handlers run on the I/O thread and must not block
   std::string tls_cert_file;  // both set: https
@@ -89,6 +95,8 @@ class HttpServer {
   // Connections open right now (for metrics, and for tests that wait for an
   // idle connection to be closed).
   std::size_t open_connections() const;
+  // Connections turned away since Start() because max_connections were open.
+  std::uint64_t refused_connections() const;
   // Graceful, idempotent, thread-safe: stops accepting, closes idle
   // connections, lets requests in flight finish (their replies carry
   // `Connection: close`) for up to stop_timeout, then closes the rest and
