@@ -287,4 +287,20 @@ Result<std::string> RestClient::CreateFollowup(std::string_view application_id,
   return std::move(response.body);
 }
 
+Result<std::string> RestClient::CreateMessage(std::string_view channel_id,
+                                              std::string_view message_json) {
+  if (options_.bot_token.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "DISCORD_BOT_TOKEN is not set, and posting in a channel needs the bot; copy "
+                     "the token from the Developer Portal (Bot, Reset Token)");
+  }
+  Call call;
+  call.method = "POST";
+  call.path = fmt::format("/channels/{}/messages", net::PercentEncode(channel_id));
+  call.body = std::string(message_json);
+  call.route = {"POST /channels/{channel}/messages", std::string(channel_id), true};
+  KRAKEN_ASSIGN_OR_RETURN(net::HttpResponse response, Send(call));
+  return std::move(response.body);
+}
+
 }  // namespace kraken::discord

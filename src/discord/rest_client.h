@@ -70,6 +70,11 @@ class RestClient {
   Result<std::string> CreateFollowup(std::string_view application_id, std::string_view token,
                                      std::string_view message_json);
 
+  // POST /channels/{channel}/messages with `message_json`, as the bot (needs
+  // DISCORD_BOT_TOKEN and the bot's Send Messages permission in the channel).
+  // Returns the message.
+  Result<std::string> CreateMessage(std::string_view channel_id, std::string_view message_json);
+
   // HTTP requests sent so far, and connections opened for them (tests check
   // what was not sent, and that connections are reused).
   int requests_sent() const;

@@ -99,6 +99,7 @@ ServiceOptions ServiceOptionsFrom(const Config& config) {
   options.http.tls_key_file = config.server.tls_key;
   options.http.handler_threads = std::max(1, config.server.handler_threads);
   options.http.body_limit = config.server.body_limit;
+  options.http.max_connections = config.server.max_connections;
   options.timestamp_window_seconds = config.discord.timestamp_window_seconds;
   return options;
 }
@@ -188,6 +189,9 @@ void Service::Impl::Interaction(net::ServerRequest&& request, net::Responder res
   }
   const Clock::time_point start = Clock::now();
   const Envelope envelope = PeekEnvelope(request.body);
+  if (options.tokens != nullptr && envelope.type != 1 && envelope.type != 4) {
+    options.tokens->Remember(envelope.id, envelope.application_id, envelope.token);
+  }
   {
     std::lock_guard lock(mu);
     ++in_flight;

@@ -34,6 +34,7 @@
 #include "src/discord/rest_client.h"
 #include "src/net/http_server.h"
 #include "src/serve/metrics.h"
+#include "src/serve/rollback_notifier.h"
 
 namespace kraken::serve {
 
@@ -46,6 +47,9 @@ struct ServiceOptions {
   int timestamp_window_seconds = 0;  // > 0: reject timestamps further from now (401)
   std::chrono::milliseconds defer_after{2000};
   std::function<std::int64_t()> unix_now;  // seconds; empty: the system clock
+  // When set, the token of every verified command is remembered here (in
+  // memory), so that a later notice can reach its user (rollback_notifier.h).
+  InteractionTokens* tokens = nullptr;
 };
 
 // Listen address, TLS files, limits, threads and freshness window from

@@ -16,6 +16,7 @@
 #include "src/serve/dev_key.h"
 #include "src/serve/registration.h"
 #include "src/serve/reply_text.h"
+#include "src/serve/rollback_notifier.h"
 #include "src/serve/service.h"
 #include "src/serve/simulate.h"
 #include "src/sheets_emulator/embedded_backend.h"
@@ -51,16 +52,28 @@ Status Serve(CliContext& ctx) {
         key.created ? "created at" : "read from", key.path);
   }
   KRAKEN_ASSIGN_OR_RETURN(auto rest, discord::RestClient::Create(RestOptionsFrom(*cfg)));
+  if (cfg->discord.public_key.empty() && cfg->discord.api_base == DiscordConfig{}.api_base) {
+    // Interactions signed with the development key come from `kraken discord
+    // simulate`, not from Discord: their tokens mean nothing to discord.com,
+    // so nothing is sent there. A local fake set as DISCORD_API_BASE still is.
+    rest.reset();
+    spdlog::info(
+        "development key: deferred replies and conflict notices are logged, not sent to Discord "
+        "(set DISCORD_API_BASE to a local fake to send them there)");
+  }
   // The sheet projector: Google Sheets when configured, else the embedded
   // emulator, which this process then runs for the CLI too.
   KRAKEN_ASSIGN_OR_RETURN(std::unique_ptr<sheets::SheetsBackend> sheet,
                           sheets::OpenSheetsBackend(*cfg));
   sync::ProjectorOptions sync_options = sync::ProjectorOptionsFromConfig(cfg->sync);
   sync_options.lock_file = cfg->data_dir + "/sync.lock";
-  sync_options.on_rollback = [](const sync::RolledBack& r) {
-    // Telling the user through Discord (a follow-up or a channel message) is not
-    // wired up yet; the change and the conflict are in the log and on the sheet.
-    spdlog::warn("a conflict rolled back a change by Discord user {}: {}", r.user_id, r.message);
+  // A Discord user whose change a conflict rolled back is told: a follow-up
+  // while their interaction's token is valid, else in sync.notify_channel_id.
+  serve::InteractionTokens tokens;
+  options.tokens = &tokens;
+  serve::RollbackNotifier notifier(rest.get(), tokens, cfg->sync.notify_channel_id);
+  sync_options.on_rollback = [&notifier](const sync::RolledBack& r) {
+    notifier.Notify({r.user_id, r.interaction_id, r.message});
   };
   sync::SheetProjector projector(*roster, sheet->client(), std::move(sync_options));
   sync::SyncLoop sync_loop(projector, std::chrono::seconds(cfg->sync.interval_seconds));
@@ -84,6 +97,7 @@ Status Serve(CliContext& ctx) {
   spdlog::info("signal {}: finishing the requests in flight", signal);
   service->Stop();
   sync_loop.Stop();
+  notifier.Stop();
   KRAKEN_RETURN_IF_ERROR(roster->SaveSnapshot());
   Print("stopped\n");
   return Ok{};

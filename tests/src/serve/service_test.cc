@@ -199,6 +199,36 @@ TEST_F(ServiceTest, ARedeliveredInteractionAppendsNothingAndGetsTheSameReply) {
   EXPECT_EQ(roster_.Head(), head);
 }
 
+TEST_F(ServiceTest, VerifiedCommandsLeaveTheirTokenForLaterNotices) {
+  InteractionTokens tokens;
+  ServiceOptions options;
+  options.tokens = &tokens;
+  Start({}, options);
+  SimulateOptions simulate;
+  simulate.user.user_id = std::string(kUser);
+  simulate.interaction_id = "1400000000000000111";
+  simulate.token = "token-of-the-show-command";
+  auto body = BuildInteraction(discord::CommandsJson(roster_.schema()), {"pilot", "show"},
+                               simulate);
+  ASSERT_TRUE(body.ok()) << body.error().message;
+  EXPECT_EQ(PostSigned(*body).status, 200);
+  const auto token = tokens.Find("1400000000000000111");
+  ASSERT_TRUE(token.has_value());
+  EXPECT_EQ(token->token, "token-of-the-show-command");
+  EXPECT_EQ(token->application_id, simulate.application_id);
+
+  // A request that fails verification leaves nothing behind.
+  simulate.interaction_id = "1400000000000000222";
+  body = BuildInteraction(discord::CommandsJson(roster_.schema()), {"pilot", "show"}, simulate);
+  auto forged_key = crypto::GenerateEd25519KeyPair();
+  auto forged = SignInteraction(*body, forged_key->seed, std::time(nullptr));
+  auto response = PostInteraction(client_, Url(), *forged);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 401);
+  EXPECT_FALSE(tokens.Find("1400000000000000222").has_value());
+  EXPECT_EQ(tokens.size(), 1u);
+}
+
 TEST_F(ServiceTest, AnOversizedBodyIs413) {
   ServiceOptions options;
   options.http.body_limit = 4096;
