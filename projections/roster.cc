@@ -90,7 +90,9 @@ Roster::Roster(const Schema& schema) : schema_(&schema) {}
 void Roster::Apply(const Event& event) {
   seq_ = event.seq;
   ts_us_ = event.ts_us;
-  const auto [kind, key] = SplitStream(event.stream);
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  const std::pair<std::string_view, std::string_view> split = SplitStream(event.stream);
+  const std::string_view kind = split.first, key = split.second;
   std::visit(
       [&](const auto& p) {
         using T = std::decay_t<decltype(p)>;
@@ -177,10 +179,15 @@ const Row* Roster::Find(Table table, std::string_view key) const {
 }
 
 std::vector<const Row*> Roster::Rows(Table table) const {
+  std::vector<const Row*> out = RowsInAnyOrder(table);
+  SortByKey(out);
+  return out;
+}
+
+std::vector<const Row*> Roster::RowsInAnyOrder(Table table) const {
   std::vector<const Row*> out;
   out.reserve(rows(table).size());
   for (const auto& [lower_key, row] : rows(table)) out.push_back(&row);
-  SortByKey(out);
   return out;
 }
 

@@ -44,6 +44,8 @@ class Roster {
   const Row* Find(Table table, std::string_view key) const;
   // Every row, sorted by key ignoring case.
   std::vector<const Row*> Rows(Table table) const;
+  // Every row, in no particular order: for callers that sort by something else.
+  std::vector<const Row*> RowsInAnyOrder(Table table) const;
   std::size_t size(Table table) const;
   // Pilots whose main is `main` (ignoring case), sorted by name.
   std::vector<const Row*> AltsOf(std::string_view main) const;

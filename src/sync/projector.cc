@@ -326,11 +326,20 @@ class SheetProjector::Cycle {
     return ApplyDecisions(actor);
   }
 
+  const TabModel& ModelOf(const AllianceState& state, const ManagedTab& m) {
+    auto& [seq, model] = models_[std::string(m.title)];
+    if (seq != state.seq() || model.columns.empty()) {
+      model = RenderTab(state.roster(), m.table);
+      seq = state.seq();
+    }
+    return model;
+  }
+
   Status PlanTab(const AllianceState& state, const ManagedTab& m, Plan& plan,
                  const std::string& batch_id,
                  std::vector<std::pair<Table, std::string>>& deletions) {
     TabRead& tab = tabs_[std::string(m.title)];
-    const TabModel model = RenderTab(state.roster(), m.table);
+    const TabModel& model = ModelOf(state, m);
     const Comparison cmp = CompareTab(m, model, BaseOf(m.title), tab.parsed);
     const std::string table_name(TableName(m.table));
     std::set<std::pair<int, std::string>> not_applied;  // (row, column) the planner refused
@@ -548,7 +557,7 @@ class SheetProjector::Cycle {
                    std::vector<sheets::ValueRange>& values) {
     TabRead& tab = tabs_[std::string(m.title)];
     SyncedTab& synced = base_.tabs[std::string(m.title)];
-    const TabModel model = RenderTab(state.roster(), m.table);
+    const TabModel& model = ModelOf(state, m);
     WritePlan plan = mode_ == CycleMode::kPush ? PlanPush(m, model, tab, synced)
                                                : PlanWrites(model, tab.parsed, synced.base);
     const int sheet_id = static_cast<int>(synced.sheet_id);
@@ -666,7 +675,7 @@ class SheetProjector::Cycle {
     if (mode_ == CycleMode::kPlan) return;
     p_.roster_.Read([&](const AllianceState& state) {
       for (const ManagedTab& m : kManaged) {
-        const TabModel model = RenderTab(state.roster(), m.table);
+        const TabModel& model = ModelOf(state, m);
         const ParsedTab& sheet = tabs_[std::string(m.title)].parsed;
         const TabBase& base = BaseOf(m.title);
         TabBase next;
@@ -726,6 +735,9 @@ class SheetProjector::Cycle {
   SyncBase base_;
   std::int64_t day_ = 0;
   std::map<std::string, TabRead> tabs_;
+  // Each managed tab's rendering, with the projection sequence it shows: the
+  // import and the write of a cycle share it when the import appended nothing.
+  std::map<std::string, std::pair<std::uint64_t, TabModel>, std::less<>> models_;
   Outcome outcome_;
   CycleReport report_;
   bool kept_edits_ = false;      // a push left edits in the sheet for a later pull
