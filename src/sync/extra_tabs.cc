@@ -31,6 +31,7 @@ void ConflictLog::Apply(const Event& event) {
     e.sheet_value = d->sheet_value;
     e.log_value = d->log_value;
     e.origin = d->sheet_origin;
+    e.log_seq = d->log_seq;
     entries_.push_back(std::move(e));
   } else if (const auto* r = std::get_if<ConflictResolved>(&event.payload)) {
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {

@@ -32,6 +32,7 @@ struct ConflictEntry {
   std::int64_t ts_us = 0;
   bool rejection = false;
   std::string table, key, field, sheet_value, log_value, origin, reason;
+  std::uint64_t log_seq = 0;  // conflicts: the event that set log_value
   // Conflicts only.
   std::string policy;
   bool open = true;

@@ -323,7 +323,12 @@ class SheetProjector::Cycle {
                                                TableName(table), key, removed.error().message));
       }
     }
-    return ApplyDecisions(actor);
+    const std::size_t told = outcome_.rolled_back.size();
+    const Status decided = ApplyDecisions(actor);
+    for (std::size_t i = told; i < outcome_.rolled_back.size(); ++i) {
+      if (p_.options_.on_rollback) p_.options_.on_rollback(outcome_.rolled_back[i]);
+    }
+    return decided;
   }
 
   const TabModel& ModelOf(const AllianceState& state, const ManagedTab& m) {
@@ -459,7 +464,7 @@ class SheetProjector::Cycle {
                             c.policy == Policy::kSheetWins && !applied
                                 ? "; the sheet's value is not valid, see Not applied"
                                 : "");
-      if (sheet && log_seq != 0) NoteRollback(log_seq, c);
+      if (sheet && log_seq != 0) NoteRollback(log_seq, c.column, c.key, c.log, c.sheet);
     }
     outcome_.conflicts.push_back(fmt::format("{}: {} {} {}: sheet '{}', log '{}' (base '{}'); {}",
                                              origin, TableName(m.table), c.key, c.column, c.sheet,
@@ -467,14 +472,15 @@ class SheetProjector::Cycle {
   }
 
   // A Discord user's change lost to the sheet: they are told.
-  void NoteRollback(std::uint64_t seq, const CellConflict& c) {
+  void NoteRollback(std::uint64_t seq, std::string_view column, std::string_view key,
+                    std::string_view lost, std::string_view stands) {
     auto event = log_.Get(seq);
     if (!event.ok() || event->source != Source::kDiscord) return;
     outcome_.rolled_back.push_back(
         {event->actor, event->idempotency_key,
          fmt::format("Your change of {} for {} to '{}' was replaced by an admin's edit in the "
                      "alliance sheet: it is now '{}'.",
-                     c.column, c.key, c.log, c.sheet)});
+                     column, key, lost, stands)});
   }
 
   void FillReport() {
@@ -500,7 +506,12 @@ class SheetProjector::Cycle {
       if (pick != "sheet" && pick != "log") continue;
       const ConflictEntry* entry = p_.conflicts_.Find(row[0]);
       if (entry == nullptr || entry->rejection || !entry->open) continue;
+      const ConflictEntry settled = *entry;
       auto resolved = ResolveConflict(p_.roster_, p_.conflicts_, row[0], pick, actor);
+      if (resolved.ok() && pick == "sheet" && settled.log_seq != 0) {
+        NoteRollback(settled.log_seq, settled.field, settled.key, settled.log_value,
+                     settled.sheet_value);
+      }
       if (resolved.ok()) {
         report_.events_appended += resolved->events.size();
         report_.imported.push_back(

@@ -210,6 +210,27 @@ TEST_F(ProjectorTest, AManualConflictWaitsForTheAdminsDecisionOnTheConflictsTab)
   EXPECT_THAT(Tab("Conflicts")[1][8], HasSubstr("resolved: sheet"));
 }
 
+TEST_F(ProjectorTest, ADiscordUserIsToldWhenAnAdminDecidesForTheSheet) {
+  Make(Policy::kManual);
+  Cycle();
+  const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
+  ASSERT_TRUE(roster_.service()
+                  .SetPilot(Member(std::string(kraken::testing::kRynDiscord)), "Ryn Calder",
+                            {{"notes", "from discord"}}, {"interaction-88", ""})
+                  .ok());
+  Type("Pilots", ryn, 7, "from the sheet");
+  Cycle();
+  EXPECT_THAT(rolled_back_, IsEmpty());  // open: the Discord value stands for now
+
+  Type("Conflicts", 1, 11, "sheet");
+  Cycle();
+  EXPECT_EQ(roster_.Get(Table::kPilot, "Ryn Calder", "notes"), "from the sheet");
+  ASSERT_EQ(rolled_back_.size(), 1u);
+  EXPECT_EQ(rolled_back_[0].user_id, kraken::testing::kRynDiscord);
+  EXPECT_EQ(rolled_back_[0].interaction_id, "interaction-88");
+  EXPECT_THAT(rolled_back_[0].message, HasSubstr("it is now 'from the sheet'"));
+}
+
 TEST_F(ProjectorTest, AnInvalidEditIsNotAppliedButListedAndKeptInTheLog) {
   Cycle();
   const int ryn = RowOf(Tab("Pilots"), "Ryn Calder");
