@@ -19,7 +19,9 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // KRAKEN_LISTEN, host:port
   std::string tls_cert;                   // KRAKEN_TLS_CERT: PEM chain; with tls_key, serve https
   std::string tls_key;                    // KRAKEN_TLS_KEY
-  int handler_threads = 16;
+  // Requests handled at once. A durable append holds its thread until its group
+  // commit, so this also caps how many appends one commit can merge.
+  int handler_threads = 64;
   std::size_t body_limit = 256 * 1024;  // bytes; larger requests get 413
   std::size_t max_connections = 1024;   // open at once; beyond: 503 and closed. 0: no limit
 };

@@ -226,6 +226,18 @@ printf '  kraken serve  median %.0f requests/s  (p99 %s; rounds: %s)\n' "$k_rps"
 printf '  node peer     median %.0f requests/s  (p99 %s; rounds: %s)\n' "$p_rps" \
   "$(ms "$(median "${peer_p99[@]}")")" "$(printf '%.0f ' "${peer_rps[@]}" | sed 's/ $//')"
 echo "  ratio kraken/peer = $ratio (target >= 5: $ratio_verdict)"
+# What this machine allows at all: every request's signature must be checked
+# (Ed25519, OpenSSL in both servers), so two cores doing nothing else could
+# answer at most 2 x (verifications per second on one core).
+if command -v openssl >/dev/null; then
+  verify_rate=$(openssl speed -seconds 2 ed25519 2>/dev/null | awk '/Ed25519/ { print $NF }')
+  if [ -n "$verify_rate" ]; then
+    awk -v v="$verify_rate" -v p="$p_rps" -v n="$(nproc)" 'BEGIN {
+      printf "  ceiling: one Ed25519 verification takes %.0f us here (openssl speed); with %d cores\n", 1e6 / v, n
+      printf "    doing nothing but verify, a server answers at most %.0f requests/s = %.2fx the peer;\n", n * v, (p > 0 ? n * v / p : 0)
+      printf "    5x the peer needs %.0f requests/s\n", 5 * p }'
+  fi
+fi
 echo "register open loop, $rate requests/s for $seconds s (latency from the scheduled send):"
 echo "  kraken serve  median $(ms "$(field "$register_kraken" p50_ms)")  p99 $(ms "$reg_p99") (target p99 < 10 ms: $reg_verdict)"
 echo "  node peer     median $(ms "$(field "$register_peer" p50_ms)")  p99 $(ms "$(field "$register_peer" p99_ms)")"
