@@ -86,6 +86,19 @@ SpreadsheetRequest SpreadsheetRequest::DeleteDimension(int sheet_id, Dimension d
   return SpreadsheetRequest("deleteDimension", w.Take());
 }
 
+SpreadsheetRequest SpreadsheetRequest::HideDimension(int sheet_id, Dimension dimension, int start,
+                                                     int end, bool hidden) {
+  JsonWriter w;
+  w.BeginObject().Key("updateDimensionProperties").BeginObject().Key("range").BeginObject();
+  w.Key("sheetId").Int(sheet_id).Key("dimension").String(DimensionName(dimension));
+  w.Key("startIndex").Int(start).Key("endIndex").Int(end);
+  w.EndObject();
+  w.Key("properties").BeginObject().Key("hiddenByUser").Bool(hidden).EndObject();
+  w.Key("fields").String("hiddenByUser");
+  w.EndObject().EndObject();
+  return SpreadsheetRequest("updateDimensionProperties", w.Take());
+}
+
 SpreadsheetRequest SpreadsheetRequest::BoldText(const GridRange& range) {
   JsonWriter w;
   w.BeginObject().Key("repeatCell").BeginObject().Key("range");

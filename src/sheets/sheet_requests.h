@@ -51,6 +51,10 @@ class SpreadsheetRequest {
   static SpreadsheetRequest AppendDimension(int sheet_id, Dimension dimension, int length);
   // Deletes rows or columns [start, end), zero-based.
   static SpreadsheetRequest DeleteDimension(int sheet_id, Dimension dimension, int start, int end);
+  // updateDimensionProperties: hides (or shows) rows or columns [start, end).
+  // A hidden column still holds its values and moves with its rows.
+  static SpreadsheetRequest HideDimension(int sheet_id, Dimension dimension, int start, int end,
+                                          bool hidden = true);
   // repeatCell: bold text on every cell of `range` (a header row).
   static SpreadsheetRequest BoldText(const GridRange& range);
   // A protected range only `editors` (e-mail addresses) may edit; with

@@ -78,17 +78,21 @@ void Sheet::Clear(const Rect& rect) {
 
 void Sheet::InsertRows(int start, int count) {
   ShiftKeys(cells, start, count);
+  ShiftKeys(hidden_rows, start, count);
   rows += count;
 }
 
 void Sheet::DeleteRows(int start, int end) {
   cells.erase(cells.lower_bound(start), cells.lower_bound(end));
   ShiftKeys(cells, end, start - end);
+  hidden_rows.erase(hidden_rows.lower_bound(start), hidden_rows.lower_bound(end));
+  ShiftKeys(hidden_rows, end, start - end);
   rows -= end - start;
 }
 
 void Sheet::InsertColumns(int start, int count) {
   for (auto& [r, row] : cells) ShiftKeys(row, start, count);
+  ShiftKeys(hidden_cols, start, count);
   cols += count;
 }
 
@@ -99,6 +103,8 @@ void Sheet::DeleteColumns(int start, int end) {
     ShiftKeys(row, end, start - end);
     it = row.empty() ? cells.erase(it) : std::next(it);
   }
+  hidden_cols.erase(hidden_cols.lower_bound(start), hidden_cols.lower_bound(end));
+  ShiftKeys(hidden_cols, end, start - end);
   cols -= end - start;
 }
 

@@ -56,6 +56,10 @@ struct Sheet {
   int frozen_cols = 0;
   std::map<int, std::map<int, CellValue>> cells;  // row -> column -> a non-empty value
   std::vector<ProtectedRange> protected_ranges;
+  // Rows and columns hidden with updateDimensionProperties (hiddenByUser); the
+  // value is always true. They move with inserts and deletes as cells do.
+  std::map<int, bool> hidden_rows;
+  std::map<int, bool> hidden_cols;
 
   const CellValue* Find(int row, int col) const;
   void Set(int row, int col, CellValue value);  // an empty value erases

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "src/sheets_emulator/spreadsheet_json.h"
 
@@ -197,6 +199,56 @@ Status AppendDimension(Spreadsheet& ss, const JsonValue& req) {
   return Ok{};
 }
 
+// Hides or shows rows or columns (properties.hiddenByUser); pixelSize is
+// accepted and ignored, as the emulator draws nothing. The field mask is
+// required, as in Google.
+Status UpdateDimensionProperties(Spreadsheet& ss, const JsonValue& req) {
+  const JsonValue& range = ObjectField(req, "range");
+  KRAKEN_ASSIGN_OR_RETURN(Sheet * sheet, SheetById(ss, range));
+  KRAKEN_ASSIGN_OR_RETURN(auto dimension, StringField(range, "dimension"));
+  if (dimension != "ROWS" && dimension != "COLUMNS") {
+    return Invalid("range.dimension must be ROWS or COLUMNS.");
+  }
+  const bool rows = dimension == "ROWS";
+  const int size = rows ? sheet->rows : sheet->cols;
+  KRAKEN_ASSIGN_OR_RETURN(auto start_opt, IntField(range, "startIndex"));
+  KRAKEN_ASSIGN_OR_RETURN(auto end_opt, IntField(range, "endIndex"));
+  const int start = start_opt.value_or(0);
+  const int end = end_opt.value_or(size);
+  if (start < 0 || end <= start || end > size) {
+    return Invalid(fmt::format("Invalid dimension range: [{}, {}) is not within the sheet's {} {}.",
+                               start, end, size, rows ? "rows" : "columns"));
+  }
+  KRAKEN_ASSIGN_OR_RETURN(auto fields, StringField(req, "fields"));
+  if (!fields || fields->empty()) return Invalid("'fields' is required (e.g. \"hiddenByUser\").");
+  const JsonValue& properties = ObjectField(req, "properties");
+  auto& hidden = rows ? sheet->hidden_rows : sheet->hidden_cols;
+  std::vector<std::string> names(1);
+  for (char c : *fields) {
+    if (c == ',') {
+      names.emplace_back();
+    } else if (c != ' ') {
+      names.back().push_back(c);
+    }
+  }
+  for (const std::string& f : names) {
+    if (f == "hiddenByUser" || f == "*") {
+      const bool hide = BoolField(properties, "hiddenByUser");
+      for (int i = start; i < end; ++i) {
+        if (hide) {
+          hidden[i] = true;
+        } else {
+          hidden.erase(i);
+        }
+      }
+    } else if (f != "pixelSize" && f != "developerMetadata") {
+      return Invalid(
+          fmt::format("Invalid field mask: '{}' is not a field of DimensionProperties.", f));
+    }
+  }
+  return Ok{};
+}
+
 // insertDimension and deleteDimension share the DimensionRange.
 Status ChangeDimension(Spreadsheet& ss, const JsonValue& req, bool insert) {
   const JsonValue& range = ObjectField(req, "range");
@@ -357,7 +409,6 @@ bool IsKnownUnsupportedKind(std::string_view kind) {
                                                     "insertRange",
                                                     "deleteRange",
                                                     "moveDimension",
-                                                    "updateDimensionProperties",
                                                     "autoResizeDimensions",
                                                     "sortRange",
                                                     "setDataValidation",
@@ -458,6 +509,8 @@ Status ApplySheetRequest(Spreadsheet& ss, const JsonValue& request, const Reques
     status = ChangeDimension(ss, body, /*insert=*/false);
   else if (name == "repeatCell")
     status = RepeatCell(ss, body);
+  else if (name == "updateDimensionProperties")
+    status = UpdateDimensionProperties(ss, body);
   else if (name == "deleteProtectedRange")
     status = DeleteProtectedRange(ss, body);
   else if (name == "deleteSheet")

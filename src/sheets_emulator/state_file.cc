@@ -61,6 +61,12 @@ void AppendSheet(JsonWriter& w, const Sheet& s) {
   w.Key("id").Int(s.id).Key("title").String(s.title).Key("index").Int(s.index);
   w.Key("rows").Int(s.rows).Key("cols").Int(s.cols).Key("hidden").Bool(s.hidden);
   w.Key("frozen_rows").Int(s.frozen_rows).Key("frozen_cols").Int(s.frozen_cols);
+  for (auto [key, hidden] :
+       {std::pair{"hidden_rows", &s.hidden_rows}, std::pair{"hidden_cols", &s.hidden_cols}}) {
+    w.Key(key).BeginArray();
+    for (const auto& [index, yes] : *hidden) w.Int(index);
+    w.EndArray();
+  }
   w.Key("protected_ranges").BeginArray();
   for (const ProtectedRange& p : s.protected_ranges) {
     w.BeginObject().Key("id").Int(p.id).Key("sheet_id").Int(p.range.sheet_id);
@@ -154,6 +160,15 @@ Sheet ReadSheet(Reader& in, const JsonValue& v) {
   s.hidden = in.Bool(v, "hidden");
   s.frozen_rows = in.Int(v, "frozen_rows");
   s.frozen_cols = in.Int(v, "frozen_cols");
+  for (auto [key, hidden] :
+       {std::pair{"hidden_rows", &s.hidden_rows}, std::pair{"hidden_cols", &s.hidden_cols}}) {
+    if (v.Get(key) == nullptr) continue;  // a state file from before hiding existed
+    for (const JsonValue& index : in.Array(v, key)) {
+      if (index.type() == JsonValue::Type::kNumber) {
+        (*hidden)[static_cast<int>(index.number())] = true;
+      }
+    }
+  }
   for (const JsonValue& p : in.Array(v, "protected_ranges")) {
     ProtectedRange range;
     range.id = in.Int(p, "id");

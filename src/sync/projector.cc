@@ -264,6 +264,9 @@ class SheetProjector::Cycle {
         sheets::GridRange ids{id, std::nullopt, std::nullopt, 0, 1};
         requests.push_back(SpreadsheetRequest::AddProtectedRange(
             ids, "kraken_id: KRAKEN's row ids; editing them detaches rows", {}, true));
+        // Out of the way, not out of reach: an admin can show it to see ids.
+        requests.push_back(
+            SpreadsheetRequest::HideDimension(id, sheets::Dimension::kColumns, 0, 1));
       }
       report_.repairs.push_back(fmt::format("added the tab '{}'", title));
     }

@@ -31,6 +31,13 @@ TEST(SpreadsheetRequestTest, DimensionsAreZeroBasedHalfOpen) {
             R"("startIndex":3,"endIndex":5}}})");
 }
 
+TEST(SpreadsheetRequestTest, HideDimensionSetsHiddenByUserWithItsFieldMask) {
+  EXPECT_EQ(SpreadsheetRequest::HideDimension(7, Dimension::kColumns, 0, 1).json(),
+            R"({"updateDimensionProperties":{"range":{"sheetId":7,"dimension":"COLUMNS",)"
+            R"("startIndex":0,"endIndex":1},"properties":{"hiddenByUser":true},)"
+            R"("fields":"hiddenByUser"}})");
+}
+
 TEST(SpreadsheetRequestTest, HeaderRowIsBoldAndFrozen) {
   auto requests = HeaderRowRequests(42);
   ASSERT_EQ(requests.size(), 2u);

@@ -32,6 +32,44 @@ class StateFileTest : public CoreTest {
   std::string path_ = dir_.Sub("sheets-emulator.json");
 };
 
+TEST_F(StateFileTest, HiddenColumnsMoveWithInsertsAndSurviveARestart) {
+  MakeSpreadsheet({"Pilots"});
+  auto batch = [&](const std::string& requests) {
+    return Call("POST", "/v4/spreadsheets/" + id_ + ":batchUpdate",
+                "{\"requests\":" + requests + "}");
+  };
+  ASSERT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+                  R"("startIndex":0,"endIndex":1},"properties":{"hiddenByUser":true},)"
+                  R"("fields":"hiddenByUser"}}])")
+                .status,
+            200);
+  EXPECT_NE(ReadState().find(R"("hidden_cols":[0])"), std::string::npos) << ReadState();
+  // Two columns inserted before it: the hidden column is now C.
+  ASSERT_EQ(batch(R"([{"insertDimension":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+                  R"("startIndex":0,"endIndex":2}}}])")
+                .status,
+            200);
+  Reopen();
+  token_ = TokenFor(kAccount);
+  EXPECT_NE(ReadState().find(R"("hidden_cols":[2])"), std::string::npos) << ReadState();
+  // The field mask is required, and a range outside the grid is an error.
+  EXPECT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+                  R"("startIndex":0,"endIndex":1},"properties":{"hiddenByUser":false}}}])")
+                .status,
+            400);
+  EXPECT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"ROWS",)"
+                  R"("startIndex":999,"endIndex":1001},"properties":{"hiddenByUser":true},)"
+                  R"("fields":"hiddenByUser"}}])")
+                .status,
+            400);
+  ASSERT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+                  R"("startIndex":2,"endIndex":3},"properties":{"hiddenByUser":false},)"
+                  R"("fields":"hiddenByUser"}}])")
+                .status,
+            200);
+  EXPECT_NE(ReadState().find(R"("hidden_cols":[])"), std::string::npos) << ReadState();
+}
+
 TEST_F(StateFileTest, ASpreadsheetSurvivesARestartWithItsValuesFormatsAndVersion) {
   MakeSpreadsheet({"Pilots", "Main Roster"});
   ASSERT_EQ(Write("Pilots!A1", R"([["0012","2026-12-04","TRUE","=A1","12%",1.5]])", "USER_ENTERED")
