@@ -87,6 +87,23 @@ bool Roster::KeyEqual::operator()(std::string_view a, std::string_view b) const 
 
 Roster::Roster(const Schema& schema) : schema_(&schema) {}
 
+Roster::Roster(const Roster& other)
+    : schema_(other.schema_),
+      pilots_(other.pilots_),
+      corps_(other.corps_),
+      seq_(other.seq_),
+      ts_us_(other.ts_us_) {
+  RebuildIndexes();
+}
+
+Roster& Roster::operator=(const Roster& other) {
+  if (this != &other) {
+    Roster copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
 void Roster::Apply(const Event& event) {
   seq_ = event.seq;
   ts_us_ = event.ts_us;
@@ -113,7 +130,10 @@ void Roster::Apply(const Event& event) {
         } else if constexpr (std::is_same_v<T, AltUnlinked>) {
           SetColumn(Table::kPilot, key, kPilotMain, std::string(), event.seq);
         } else if constexpr (std::is_same_v<T, PilotLeftAlliance>) {
-          if (auto it = pilots_.find(key); it != pilots_.end()) pilots_.erase(it);
+          if (auto it = pilots_.find(key); it != pilots_.end()) {
+            Unindex(it->second);
+            pilots_.erase(it);
+          }
         } else if constexpr (std::is_same_v<T, CorpCreated>) {
           Create(Table::kCorp, key, p.fields, event.seq);
         } else if constexpr (std::is_same_v<T, CorpChanged>) {
@@ -146,31 +166,67 @@ void Roster::Create(Table table, std::string_view key, const Fields& fields, std
   // A registration of an existing key (say, after the pilot left and came back)
   // starts the row afresh.
   RowMap& table_rows = rows(table);
-  if (auto it = table_rows.find(key); it != table_rows.end()) {
+  auto it = table_rows.find(key);
+  if (it != table_rows.end()) {
+    if (table == Table::kPilot) Unindex(it->second);
     it->second = std::move(row);
   } else {
-    table_rows.emplace(ToLower(key), std::move(row));
+    it = table_rows.emplace(ToLower(key), std::move(row)).first;
   }
+  if (table == Table::kPilot) Index(it->second);
 }
 
 void Roster::Change(Table table, std::string_view key, const Fields& changes, std::uint64_t seq) {
   auto it = rows(table).find(key);
   if (it == rows(table).end()) return;
   Row& row = it->second;
+  if (table == Table::kPilot) Unindex(row);
   for (const auto& [name, value] : changes) {
     const auto column = schema_->IndexOf(table, name);
     if (!column || *column == 0) continue;
     row.values[*column] = value;
     row.set_by[*column] = seq;
   }
+  if (table == Table::kPilot) Index(row);
 }
 
 void Roster::SetColumn(Table table, std::string_view key, std::size_t column, std::string value,
                        std::uint64_t seq) {
   auto it = rows(table).find(key);
   if (it == rows(table).end()) return;
+  const bool indexed = table == Table::kPilot && (column == kPilotMain || column == kPilotDiscordId);
+  if (indexed) Unindex(it->second);
   it->second.values[column] = std::move(value);
   it->second.set_by[column] = seq;
+  if (indexed) Index(it->second);
+}
+
+void Roster::Unindex(const Row& pilot) {
+  auto drop = [&](auto& index, const std::string& by) {
+    if (by.empty()) return;
+    auto [first, last] = index.equal_range(std::string_view(by));
+    for (auto it = first; it != last; ++it) {
+      if (it->second == &pilot) {
+        index.erase(it);
+        return;
+      }
+    }
+  };
+  drop(alts_by_main_, pilot.values[kPilotMain]);
+  drop(pilots_by_discord_, pilot.values[kPilotDiscordId]);
+}
+
+void Roster::Index(const Row& pilot) {
+  const std::string& main = pilot.values[kPilotMain];
+  if (!main.empty()) alts_by_main_.emplace(main, &pilot);
+  const std::string& discord = pilot.values[kPilotDiscordId];
+  if (!discord.empty()) pilots_by_discord_.emplace(discord, &pilot);
+}
+
+void Roster::RebuildIndexes() {
+  alts_by_main_.clear();
+  pilots_by_discord_.clear();
+  for (const auto& [lower_key, row] : pilots_) Index(row);
 }
 
 const Row* Roster::Find(Table table, std::string_view key) const {
@@ -195,11 +251,16 @@ std::size_t Roster::size(Table table) const { return rows(table).size(); }
 
 std::vector<const Row*> Roster::AltsOf(std::string_view main) const {
   std::vector<const Row*> out;
-  for (const auto& [lower_key, row] : pilots_) {
-    if (!row.values[kPilotMain].empty() && EqualsIgnoreCase(row.values[kPilotMain], main)) {
-      out.push_back(&row);
-    }
-  }
+  auto [first, last] = alts_by_main_.equal_range(main);
+  for (auto it = first; it != last; ++it) out.push_back(it->second);
+  SortByKey(out);
+  return out;
+}
+
+std::vector<const Row*> Roster::LinkedTo(std::string_view user_id) const {
+  std::vector<const Row*> out;
+  auto [first, last] = pilots_by_discord_.equal_range(user_id);
+  for (auto it = first; it != last; ++it) out.push_back(it->second);
   SortByKey(out);
   return out;
 }

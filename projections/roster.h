@@ -29,6 +29,11 @@ class Roster {
  public:
   // `schema` must outlive the roster.
   explicit Roster(const Schema& schema);
+  // A copy indexes its own rows; a move keeps the rows where they are.
+  Roster(const Roster& other);
+  Roster& operator=(const Roster& other);
+  Roster(Roster&&) noexcept = default;
+  Roster& operator=(Roster&&) noexcept = default;
 
   // Folds one event. Events must arrive in sequence order. Events that do not
   // touch the tables (imports, conflicts, revert markers) only advance seq().
@@ -47,8 +52,10 @@ class Roster {
   // Every row, in no particular order: for callers that sort by something else.
   std::vector<const Row*> RowsInAnyOrder(Table table) const;
   std::size_t size(Table table) const;
-  // Pilots whose main is `main` (ignoring case), sorted by name.
+  // Pilots whose main is `main` (ignoring case), sorted by name. Indexed.
   std::vector<const Row*> AltsOf(std::string_view main) const;
+  // Pilots linked to Discord user `user_id`, sorted by name. Indexed.
+  std::vector<const Row*> LinkedTo(std::string_view user_id) const;
   // Up to `max` existing keys closest to `key` by edit distance ignoring ASCII case,
   // closest first, ties by key; only keys within max(2, key.size() / 3) edits count.
   // Used for "did you mean ...?" in error messages.
@@ -79,9 +86,19 @@ class Roster {
   void SetColumn(Table table, std::string_view key, std::size_t column, std::string value,
                  std::uint64_t seq);
 
+  // The pilot indexes follow every change to a pilot's main or Discord id: a
+  // row leaves them before it changes and joins them after.
+  void Unindex(const Row& pilot);
+  void Index(const Row& pilot);
+  void RebuildIndexes();  // after the codec filled pilots_
+
   const Schema* schema_;
   RowMap pilots_;
   RowMap corps_;
+  // Into pilots_' nodes, which stay put until erased (Unindex comes first); the
+  // keys view the rows' own main and Discord id strings.
+  std::unordered_multimap<std::string_view, const Row*, KeyHash, KeyEqual> alts_by_main_;
+  std::unordered_multimap<std::string_view, const Row*> pilots_by_discord_;
   std::uint64_t seq_ = 0;
   std::int64_t ts_us_ = 0;
 };

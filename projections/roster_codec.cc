@@ -261,6 +261,7 @@ Result<AllianceState> RosterCodec::Decode(const Schema& schema, std::string_view
       ReadTable(r, schema.columns(Table::kPilot).size(), Table::kPilot, roster.pilots_));
   KRAKEN_RETURN_IF_ERROR(
       ReadTable(r, schema.columns(Table::kCorp).size(), Table::kCorp, roster.corps_));
+  roster.RebuildIndexes();
 
   std::uint64_t day_count = 0;
   if (!r.Varint(day_count) || day_count > r.remaining() / 2) return Corrupt("day count");

@@ -44,12 +44,8 @@ bool Call::Bool(std::string_view name) const {
 }
 
 std::vector<const Row*> LinkedPilots(const Roster& roster, std::string_view user_id) {
-  std::vector<const Row*> out;
-  if (user_id.empty()) return out;
-  for (const Row* row : roster.Rows(Table::kPilot)) {
-    if (row->values[kPilotDiscordId] == user_id) out.push_back(row);
-  }
-  return out;
+  if (user_id.empty()) return {};
+  return roster.LinkedTo(user_id);
 }
 
 bool Owns(const Roster& roster, std::string_view user_id, const Row& pilot) {

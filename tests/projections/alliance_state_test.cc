@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 #include <unistd.h>
 
 #include <algorithm>
@@ -258,6 +260,57 @@ TEST(AllianceStateTest, ASnapshotKeepsEveryValueItsBlameAndTheChangesPerDay) {
   EXPECT_EQ(corp->values, (std::vector<std::string>{"KRKN", "Kraken", "", "", "EU"}));
   using Day = std::pair<const std::int64_t, std::uint64_t>;
   EXPECT_THAT(decoded->changes().days(), ::testing::ElementsAre(Day{-1, 1}, Day{20791, 2}));
+}
+
+// The roster's indexes (alts by main, pilots by Discord id) answer what a scan
+// of every pilot answers.
+std::size_t ExpectIndexesMatchAScan(const Roster& roster) {
+  auto keys = [](const std::vector<const Row*>& rows) {
+    std::vector<std::string> out;
+    for (const Row* row : rows) out.push_back(row->key());
+    return out;
+  };
+  std::set<std::string> discord_ids;
+  std::size_t alts = 0;
+  for (const Row* pilot : roster.Rows(Table::kPilot)) {
+    std::vector<const Row*> scanned;
+    for (const Row* other : roster.Rows(Table::kPilot)) {
+      if (!other->values[kPilotMain].empty() &&
+          EqualsIgnoreCase(other->values[kPilotMain], pilot->key())) {
+        scanned.push_back(other);
+      }
+    }
+    alts += scanned.size();
+    EXPECT_EQ(keys(roster.AltsOf(pilot->key())), keys(scanned)) << "alts of " << pilot->key();
+    if (!pilot->values[kPilotDiscordId].empty()) discord_ids.insert(pilot->values[kPilotDiscordId]);
+  }
+  for (const std::string& id : discord_ids) {
+    std::vector<const Row*> scanned;
+    for (const Row* pilot : roster.Rows(Table::kPilot)) {
+      if (pilot->values[kPilotDiscordId] == id) scanned.push_back(pilot);
+    }
+    EXPECT_EQ(keys(roster.LinkedTo(id)), keys(scanned)) << "pilots of Discord user " << id;
+  }
+  EXPECT_TRUE(roster.LinkedTo("no-such-user").empty());
+  return alts;  // so a test can check it exercised some
+}
+
+TEST(AllianceStateTest, IndexesFollowEveryChangeAndSurviveASnapshot) {
+  const Schema schema = TestSchema();
+  const std::vector<Event> events = HistoryGenerator(424242).Generate(3000);
+  AllianceState state(schema);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    state.Apply(events[i]);
+    if (i % 250 == 0 || i + 1 == events.size()) {
+      SCOPED_TRACE(fmt::format("after {} events", i + 1));
+      ExpectIndexesMatchAScan(state.roster());
+    }
+  }
+  auto decoded = AllianceState::DecodeSnapshot(schema, state.EncodeSnapshot());
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_GT(ExpectIndexesMatchAScan(decoded->roster()), 3u);
+  const AllianceState copy = state;  // a copy answers from its own rows
+  ExpectIndexesMatchAScan(copy.roster());
 }
 
 TEST(AllianceStateTest, SnapshotPlusTailEqualsFullReplay) {
