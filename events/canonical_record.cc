@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "events/codec.h"
 #include "events/payload_members.h"
 
 namespace kraken::codec_internal {
@@ -188,8 +189,8 @@ bool DecodeCanonicalRecord(std::string_view record, std::uint64_t stored_seq,
   if (type_index == std::variant_npos || !ts_us || !source) return false;
   ResetPayload(type_index, out.payload, nodes);
   if (!ReadData(in, out.payload, nodes) || !in.Literal(",\"hash\":") || !in.String(hash) ||
-      !in.Literal("}") || !in.AtEnd()) {
-    return false;
+      !IsHashHex(hash) || !in.Literal("}") || !in.AtEnd()) {
+    return false;  // the general decoder says what is wrong
   }
   // A JSON parser refuses invalid UTF-8 anywhere in the document.
   if (!in.AllAscii() && !simdjson::validate_utf8(record.data(), record.size())) return false;

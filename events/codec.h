@@ -23,6 +23,15 @@ namespace kraken {
 
 inline constexpr std::size_t kHashHexLength = 64;
 
+// What a record's hash field must hold: 64 lower-case hex digits (SHA-256).
+constexpr bool IsHashHex(std::string_view text) {
+  if (text.size() != kHashHexLength) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 // The record for `event`. Its hash field holds event.hash, or 64 zeros when
 // event.hash is empty (the log fills it in with SetRecordHash).
 std::string EncodeRecord(const Event& event);

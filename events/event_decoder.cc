@@ -183,6 +183,9 @@ Status EventDecoder::Impl::DecodeGeneral(std::string_view record, std::uint64_t 
       e.schema_version = static_cast<std::uint32_t>(std::min<std::uint64_t>(v, UINT32_MAX));
     } else if (key == "hash") {
       err = ReadValue(field.value(), e.hash, nodes);
+      if (!err && !IsHashHex(e.hash)) {
+        return Corrupt(stored_seq, "the hash is not 64 lower-case hex digits");
+      }
     } else if (key == "data") {
       od::object data;
       err = field.value().get_object().get(data);

@@ -97,7 +97,11 @@ Result<CsvTable> ParseCsv(std::string_view text) {
 }
 
 std::string CsvCell(std::string_view cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(cell);
+  // A leading byte order mark is quoted too: first in a file, it would be read as the file's.
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos &&
+      !cell.starts_with("\xEF\xBB\xBF")) {
+    return std::string(cell);
+  }
   std::string out = "\"";
   for (char c : cell) {
     if (c == '"') out.push_back('"');

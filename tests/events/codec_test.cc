@@ -274,10 +274,38 @@ TEST(CodecTest, UnknownMembersAndFieldsAreIgnoredForForwardCompatibility) {
   EXPECT_EQ(Show(*decoded), Show(e));
 }
 
+TEST(CodecTest, AHashThatIsNotSixtyFourLowerCaseHexDigitsIsCorrupt) {
+  Event e;
+  e.seq = 9;
+  e.version = 1;
+  e.ts_us = 1796398313123456;
+  e.stream = "pilot/Kaelen Voss";
+  e.source = Source::kCli;
+  e.actor = "admin";
+  e.payload = PilotFieldsChanged{{{"clone", "Omega"}}};
+  e.hash = std::string(kHashHexLength, 'a');
+  const std::string good = EncodeRecord(e);
+  ASSERT_TRUE(EventDecoder().Decode(good, 9).ok());
+  const std::size_t at = good.rfind(e.hash);
+  // Found by the fuzzer: an escaped quote in the hash decoded, and re-encoding
+  // it wrote a record that is not JSON.
+  for (std::string bad : {std::string(kHashHexLength, 'A'), std::string("43f4\\\"@92"),
+                          std::string(kHashHexLength - 1, 'a'), std::string("")}) {
+    std::string record = good;
+    record.replace(at, kHashHexLength, bad);
+    auto decoded = EventDecoder().Decode(record, 9);
+    ASSERT_FALSE(decoded.ok()) << record;
+    EXPECT_EQ(decoded.error().code, ErrorCode::kCorrupt);
+    EXPECT_THAT(decoded.error().message, ::testing::HasSubstr("event 9"));
+  }
+}
+
 TEST(CodecTest, FieldOrderDoesNotMatter) {
   // "data" before "type" and "v" makes the decoder read it after the envelope.
   const std::string record =
-      "{\"data\":{\"changes\":{\"clone\":\"Omega\"}},\"hash\":\"\",\"v\":1,\"type\":"
+      "{\"data\":{\"changes\":{\"clone\":\"Omega\"}},\"hash\":\"" +
+      std::string(kHashHexLength, '0') +
+      "\",\"v\":1,\"type\":"
       "\"PilotFieldsChanged\",\"seq\":4,\"ts\":\"2026-12-04\",\"stream\":\"pilot/Kaelen Voss\","
       "\"ver\":2,\"src\":\"sheet\",\"actor\":\"sheet-1\"}";
   auto decoded = EventDecoder().Decode(record, 4);
@@ -420,12 +448,13 @@ std::vector<std::pair<std::uint64_t, std::string>> VariedRecords() {
     records.emplace_back(seq, " " + EncodeRecord(e) + "\n");
   }
   ++seq;
-  records.emplace_back(seq,
-                       "{\"data\":{\"changes\":{\"clone\":\"Omega\"}},\"hash\":\"\",\"v\":1,"
-                       "\"type\":\"PilotFieldsChanged\",\"seq\":" +
-                           std::to_string(seq) +
-                           ",\"ts\":\"2026-12-04\",\"stream\":\"pilot/K\",\"ver\":2,"
-                           "\"src\":\"sheet\",\"actor\":\"s\"}");
+  records.emplace_back(seq, "{\"data\":{\"changes\":{\"clone\":\"Omega\"}},\"hash\":\"" +
+                                std::string(kHashHexLength, '0') +
+                                "\",\"v\":1,"
+                                "\"type\":\"PilotFieldsChanged\",\"seq\":" +
+                                std::to_string(seq) +
+                                ",\"ts\":\"2026-12-04\",\"stream\":\"pilot/K\",\"ver\":2,"
+                                "\"src\":\"sheet\",\"actor\":\"s\"}");
   Event old = MakeEvent(++seq, PilotRegistered{{{"clone", "Omega"}}});
   old.schema_version = 0;
   records.emplace_back(seq, EncodeRecord(old));
