@@ -142,6 +142,9 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   FromEnv(env, "GOOGLE_APPLICATION_CREDENTIALS", config.sheets.credentials);
   FromEnv(env, "KRAKEN_SHEETS_ROOT", config.sheets.sheets_root);
   FromEnv(env, "KRAKEN_DRIVE_ROOT", config.sheets.drive_root);
+  // One variable for both: a TLS-intercepting proxy or a private CA covers all outbound traffic.
+  FromEnv(env, "KRAKEN_CA_FILE", config.discord.ca_file);
+  FromEnv(env, "KRAKEN_CA_FILE", config.sheets.ca_file);
   if (auto v = env("KRAKEN_SYNC_INTERVAL"); v && !v->empty()) {
     try {
       config.sync.interval_seconds = std::max(0, std::stoi(*v));
@@ -238,10 +241,11 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     KRAKEN_RETURN_IF_ERROR(Read(*t, "max_connections", s.max_connections, origin, "server."));
   }
   if (const auto* t = Section(root, "discord")) {
-    KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
-                                     {"public_key", "application_id", "bot_token", "api_base",
-                                      "admin_role_ids", "guild_id", "timestamp_window_seconds"},
-                                     origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(
+        CheckKeys(*t,
+                  {"public_key", "application_id", "bot_token", "api_base", "admin_role_ids",
+                   "guild_id", "timestamp_window_seconds", "ca_file"},
+                  origin, "discord."));
     auto& d = config.discord;
     KRAKEN_RETURN_IF_ERROR(Read(*t, "public_key", d.public_key, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "application_id", d.application_id, origin, "discord."));
@@ -251,6 +255,7 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     KRAKEN_RETURN_IF_ERROR(Read(*t, "guild_id", d.guild_id, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(
         Read(*t, "timestamp_window_seconds", d.timestamp_window_seconds, origin, "discord."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "ca_file", d.ca_file, origin, "discord."));
   }
   if (root.get("sync") != nullptr && Section(root, "sync") == nullptr) {
     return Invalid(origin, "'sync' must be a table: [sync]");
@@ -292,7 +297,7 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
   if (const auto* t = Section(root, "sheets")) {
     KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
                                      {"spreadsheet_id", "credentials", "sheets_root", "drive_root",
-                                      "reads_per_minute", "writes_per_minute"},
+                                      "reads_per_minute", "writes_per_minute", "ca_file"},
                                      origin, "sheets."));
     auto& s = config.sheets;
     KRAKEN_RETURN_IF_ERROR(Read(*t, "spreadsheet_id", s.spreadsheet_id, origin, "sheets."));
@@ -301,6 +306,7 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     KRAKEN_RETURN_IF_ERROR(Read(*t, "drive_root", s.drive_root, origin, "sheets."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "reads_per_minute", s.reads_per_minute, origin, "sheets."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "writes_per_minute", s.writes_per_minute, origin, "sheets."));
+    KRAKEN_RETURN_IF_ERROR(Read(*t, "ca_file", s.ca_file, origin, "sheets."));
   }
   return Ok{};
 }

@@ -34,6 +34,8 @@ struct DiscordConfig {
   std::vector<std::string> admin_role_ids;  // KRAKEN_ADMIN_ROLE_IDS, comma-separated
   std::string guild_id;                     // KRAKEN_GUILD_ID: default for `discord register`
   int timestamp_window_seconds = 0;         // 0: no freshness check (Discord documents none)
+  // KRAKEN_CA_FILE: PEM CA certificates the REST client trusts; empty: the system store.
+  std::string ca_file;
 };
 
 struct SheetsConfig {
@@ -43,6 +45,8 @@ struct SheetsConfig {
   std::string drive_root = "https://www.googleapis.com";      // KRAKEN_DRIVE_ROOT
   int reads_per_minute = 60;
   int writes_per_minute = 60;
+  // KRAKEN_CA_FILE: PEM CA certificates for Google (token and API); empty: the system store.
+  std::string ca_file;
 };
 
 // The sheet projector (docs/sheet-projector.md).

@@ -13,6 +13,7 @@ SheetsClientOptions ClientOptionsFromConfig(const SheetsConfig& config) {
   options.drive_root = config.drive_root;
   options.reads_per_minute = config.reads_per_minute;
   options.writes_per_minute = config.writes_per_minute;
+  options.http.ca_file = config.ca_file;
   return options;
 }
 

@@ -37,7 +37,7 @@ TabModel RenderTab(const Roster& roster, Table table) {
   TabModel model;
   model.table = table;
   for (const Column& column : roster.schema().columns(table)) model.columns.push_back(column.name);
-  std::vector<const Row*> rows = roster.Rows(table);
+  std::vector<const Row*> rows = roster.RowsInAnyOrder(table);
   std::sort(rows.begin(), rows.end(),
             [](const Row* a, const Row* b) { return a->created_seq < b->created_seq; });
   model.ids.reserve(rows.size());
@@ -99,6 +99,7 @@ ParsedTab ParseTab(const std::vector<std::string>& columns,
     if (!row.id.empty()) {
       if (!tab.row_of_id.emplace(row.id, row.row).second) {
         tab.duplicate_id_rows.push_back(row.row);
+        tab.duplicate_id_keys.push_back(row.values.empty() ? std::string() : row.values[0]);
         continue;
       }
     }

@@ -50,6 +50,7 @@ struct ParsedTab {
   std::vector<SheetRow> rows;   // rows with an id or any managed value, top to bottom
   std::unordered_map<std::string, int> row_of_id;  // first row holding each id
   std::vector<int> duplicate_id_rows;              // later rows repeating an id (a copied row)
+  std::vector<std::string> duplicate_id_keys;      // the key each of those rows holds
   int used_rows = 1;  // the header plus every row holding anything, managed or not
   int used_cols = 0;  // columns with a header or any value
 };

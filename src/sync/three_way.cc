@@ -60,6 +60,11 @@ class Comparer {
   }
 
   Comparison Run() {
+    // A row repeating another's id keeps its own row from reading as deleted:
+    // it still names it.
+    for (const std::string& key : sheet_.duplicate_id_keys) {
+      if (!key.empty()) damaged_keys_.insert(ToLower(key));
+    }
     for (int row : sheet_.duplicate_id_rows) {
       Reject(row, -1, "", "", "",
              fmt::format("row {} repeats the kraken_id of another row (a copied row?); clear its "
@@ -80,7 +85,9 @@ class Comparer {
     // (the header row deleted, say) must not read as every row deleted.
     const bool identifiable = sheet_.id_col >= 0 || HasColumn(0);
     for (const auto& [id, values] : base_.rows) {
-      if (identifiable && log_.Find(id) != nullptr && !sheet_ids_.contains(id)) {
+      const std::vector<std::string>* logged = log_.Find(id);
+      if (identifiable && logged != nullptr && !sheet_ids_.contains(id) &&
+          !damaged_keys_.contains(ToLower((*logged)[0]))) {
         out_.deleted_ids.push_back(id);
       }
     }
@@ -137,6 +144,21 @@ class Comparer {
     const std::vector<std::string>* based = base_.Find(id);
     if (logged == nullptr) {
       if (based == nullptr) {
+        // An id cell typed over on a row that still names a known row, whose id is
+        // nowhere else on the sheet: it is that row. Taking it for a deleted row
+        // would let one edit of the id column remove a pilot.
+        const auto known = id_of_key_.find(ToLower(row.values[0]));
+        if (!row.values[0].empty() && known != id_of_key_.end() &&
+            !sheet_ids_.contains(known->second) && adopted_.insert(known->second).second) {
+          sheet_ids_.insert(known->second);
+          Reject(row.row, sheet_.id_col, row.values[0], std::string(kIdHeader), id,
+                 fmt::format("row {} has kraken_id '{}', but its row's id is '{}'; "
+                             "KRAKEN's ids cannot be edited, so '{}' is written back",
+                             row.row + 1, id, known->second, known->second),
+                 false);
+          KnownRow(row, known->second);
+          return;
+        }
         Reject(row.row, sheet_.id_col, row.values[0], std::string(kIdHeader), id,
                fmt::format("row {} has kraken_id '{}', which KRAKEN does not know (copied from "
                            "another sheet?); clear the cell to add the row as new",
@@ -213,6 +235,7 @@ class Comparer {
   std::unordered_map<std::string, std::string> id_of_key_;  // lower-case key -> id
   std::unordered_set<std::string> sheet_ids_;
   std::unordered_set<std::string> adopted_;
+  std::unordered_set<std::string> damaged_keys_;  // lower-case keys of rows repeating an id
   std::set<std::string> new_keys_;
   Comparison out_;
 };

@@ -41,7 +41,12 @@ WritePlan PlanWrites(const TabModel& want, const ParsedTab& sheet, const TabBase
   std::unordered_map<std::string, std::string> id_of_key;
   for (const std::string& id : want.ids) id_of_key.emplace(ToLower((*want.Find(id))[0]), id);
   for (const SheetRow& row : sheet.rows) {
-    if (!row.id.empty() || row.values.empty() || row.values[0].empty()) continue;
+    if (row.values.empty() || row.values[0].empty()) continue;
+    // A row without an id, or whose id cell was typed over (an id neither the
+    // log nor the base knows), is found by its key and gets its id (back).
+    if (!row.id.empty() && (want.Find(row.id) != nullptr || base.Find(row.id) != nullptr)) {
+      continue;
+    }
     auto it = id_of_key.find(ToLower(row.values[0]));
     if (it == id_of_key.end() || placed.contains(it->second)) continue;
     placed.emplace(it->second, &row);

@@ -32,6 +32,7 @@ discord::RestOptions RestOptionsFrom(const Config& cfg) {
   options.api_base = cfg.discord.api_base;
   options.application_id = cfg.discord.application_id;
   options.bot_token = cfg.discord.bot_token;
+  options.ca_file = cfg.discord.ca_file;
   return options;
 }
 
