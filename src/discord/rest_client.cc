@@ -202,6 +202,8 @@ Result<net::HttpResponse> RestClient::Send(const Call& call) {
     if (!sent.ok()) {
       last_problem = sent.error().message;
       // A POST that failed in flight may have been delivered: not repeated.
+      // Nor is what a retry cannot fix (a certificate that does not verify).
+      if (sent.error().code != ErrorCode::kUnavailable) return sent.take_error();
       if (call.method == "POST" || !wait(backoff)) return give_up(last_problem);
       backoff *= 2;
       continue;

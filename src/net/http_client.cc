@@ -266,7 +266,14 @@ Result<std::unique_ptr<Connection>> HttpClient::Impl::Connect(const Url& url) {
                                    "(connect_timeout)",
                                    where, options.connect_timeout.count()));
     }
-    if (ec) return MakeError(ErrorCode::kUnavailable, DescribeTlsFailure(*conn, url, ec));
+    if (ec) {
+      // A certificate that does not verify will not verify on a retry either:
+      // the fix is in the configuration (ca_file), so callers should not wait.
+      const bool rejected =
+          SSL_get_verify_result(conn->tls->native_handle()) != X509_V_OK;
+      return MakeError(rejected ? ErrorCode::kInvalidArgument : ErrorCode::kUnavailable,
+                       DescribeTlsFailure(*conn, url, ec));
+    }
   }
   return conn;
 }

@@ -94,7 +94,8 @@ TEST(HttpTlsTest, AnUntrustedCertificateIsRejected) {
   HttpClient client;  // the system store does not know our certificate
   auto response = client.Send(Post("127.0.0.1", *server));
   ASSERT_FALSE(response.ok());
-  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
+  // Not kUnavailable: a retry cannot fix it, the configuration must.
+  EXPECT_EQ(response.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(response.error().message.find("certificate"), std::string::npos)
       << response.error().message;
 }
@@ -111,7 +112,8 @@ TEST(HttpTlsTest, ACertificateForAnotherHostIsRejected) {
   HttpClient client(options);
   auto response = client.Send(Post("127.0.0.1", *server));
   ASSERT_FALSE(response.ok());
-  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
+  // Not kUnavailable: a retry cannot fix it, the configuration must.
+  EXPECT_EQ(response.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(response.error().message.find("certificate"), std::string::npos)
       << response.error().message;
   EXPECT_NE(response.error().message.find("mismatch"), std::string::npos)

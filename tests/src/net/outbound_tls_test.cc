@@ -167,8 +167,8 @@ class SheetsTlsTest : public ::testing::Test {
     options.writes_per_minute = 0;
     options.retry.initial_backoff = std::chrono::milliseconds(10);
     options.retry.max_backoff = std::chrono::milliseconds(20);
-    options.retry.deadline =
-        std::chrono::milliseconds(300);  // a refused certificate is retried as if transient
+    // Long: a refused certificate must fail at once, not be retried until then.
+    options.retry.deadline = std::chrono::seconds(60);
     auto client = sheets::SheetsClient::Create(std::move(key), std::move(options));
     if (!client.ok()) throw std::runtime_error(client.error().message);
     return std::move(client).value();
@@ -179,8 +179,12 @@ class SheetsTlsTest : public ::testing::Test {
 
 TEST_F(SheetsTlsTest, TheTokenExchangeRefusesAnUnverifiedCertificate) {
   StandIn google(dir_, true);
+  const auto start = std::chrono::steady_clock::now();
   auto refused = Client(ConfigWith(""), google.root(), google.root())->GetSpreadsheet();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20))
+      << "a certificate that does not verify was retried as if the failure were transient";
   ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
   EXPECT_THAT(refused.error().message, HasSubstr("certificate"));
   EXPECT_THAT(refused.error().message, HasSubstr("set ca_file"));
   EXPECT_THAT(google.paths(), ::testing::IsEmpty()) << "the JWT was sent anyway";
