@@ -124,6 +124,7 @@ class SheetProjector::Cycle {
       report_.idle = true;
     } else {
       KRAKEN_RETURN_IF_ERROR(ReadTabs());
+      ReconcilePendingWrites();
       if (mode_ != CycleMode::kPush) KRAKEN_RETURN_IF_ERROR(Import());
       if (mode_ == CycleMode::kFull || mode_ == CycleMode::kPush) {
         KRAKEN_RETURN_IF_ERROR(Write());
@@ -166,6 +167,8 @@ class SheetProjector::Cycle {
     auto base = LoadBase(log_, client_.spreadsheet_id());
     if (base.ok()) {
       base_ = std::move(*base);
+      pending_ = std::move(base_.pending);
+      base_.pending.clear();
     } else {
       report_.repairs.push_back(base.error().message);
       base_ = SyncBase{};
@@ -181,6 +184,23 @@ class SheetProjector::Cycle {
       if (!base_.tabs.contains(std::string(tab))) return false;
     }
     return true;
+  }
+
+  // A write that went out in an earlier cycle whose new base was never saved
+  // (the process died, or the Drive read after the write failed): the cells
+  // that show what it wrote are based on what it wrote.
+  void ReconcilePendingWrites() {
+    for (const ManagedTab& m : kManaged) {
+      auto pending = pending_.find(std::string(m.title));
+      if (pending == pending_.end()) continue;
+      std::map<std::string, std::vector<std::string>> shown;
+      for (const SheetRow& row : tabs_[std::string(m.title)].parsed.rows) {
+        if (!row.id.empty()) shown.emplace(row.id, row.values);
+      }
+      TabBase& base = BaseOf(m.title);
+      base = ReconcilePending(base, pending->second, shown);
+    }
+    pending_.clear();
   }
 
   // --- Reading -------------------------------------------------------------
@@ -532,6 +552,8 @@ class SheetProjector::Cycle {
   Status Write() {
     std::vector<SpreadsheetRequest> structure;
     std::vector<sheets::ValueRange> values;
+    std::map<std::string, TabBase> before;  // the managed tabs' bases as stored
+    for (const ManagedTab& m : kManaged) before[std::string(m.title)] = BaseOf(m.title);
     p_.roster_.Read([&](const AllianceState& state) {
       // The sequence this write shows: a change appended while the sheet is being
       // written is newer, so the next cycle must not call itself idle.
@@ -543,6 +565,17 @@ class SheetProjector::Cycle {
     // After the read, so the Conflicts tab lists at least everything up to shown_seq_.
     KRAKEN_RETURN_IF_ERROR(p_.CatchUpConflicts());
     PlanExtra(kConflictsTab, RenderConflicts(p_.conflicts_), {kDecisionColumn}, structure, values);
+    if (!structure.empty() || !values.empty()) {
+      // Write-ahead: should this cycle end between the write and Remember(), the
+      // next one knows which cells KRAKEN itself wrote (ReconcilePendingWrites).
+      SyncBase ahead = base_;
+      ahead.drive_version.clear();  // the next cycle must read the sheet
+      for (auto& [title, old] : before) {
+        ahead.pending[title] = std::move(ahead.tabs[title].base);
+        ahead.tabs[title].base = std::move(old);
+      }
+      KRAKEN_RETURN_IF_ERROR(SaveBase(log_, ahead));
+    }
     if (!structure.empty()) {
       KRAKEN_RETURN_IF_ERROR(client_.BatchUpdateSpreadsheet(structure));
     }
@@ -749,6 +782,7 @@ class SheetProjector::Cycle {
   SyncBase base_;
   std::int64_t day_ = 0;
   std::map<std::string, TabRead> tabs_;
+  std::map<std::string, TabBase> pending_;  // from the stored base; see ReconcilePendingWrites
   // Each managed tab's rendering, with the projection sequence it shows: the
   // import and the write of a cycle share it when the import appended nothing.
   std::map<std::string, std::pair<std::uint64_t, TabModel>, std::less<>> models_;

@@ -61,6 +61,20 @@ std::string EncodeBase(const SyncBase& base) {
   w.EndObject();
   w.Key("reported");
   WriteStrings(w, {base.reported.begin(), base.reported.end()});
+  if (!base.pending.empty()) {
+    w.Key("pending").BeginObject();
+    for (const auto& [title, tab] : base.pending) {
+      w.Key(title).BeginObject().Key("columns");
+      WriteStrings(w, tab.columns);
+      w.Key("rows").BeginObject();
+      for (const auto& [id, values] : tab.rows) {
+        w.Key(id);
+        WriteStrings(w, values);
+      }
+      w.EndObject().EndObject();
+    }
+    w.EndObject();
+  }
   w.EndObject();
   return w.Take();
 }
@@ -99,7 +113,39 @@ Result<SyncBase> DecodeBase(std::string_view bytes) {
   if (root["reported"].get(reported)) return Damaged("no reported list");
   KRAKEN_ASSIGN_OR_RETURN(auto signatures, ReadStrings(reported));
   base.reported.insert(signatures.begin(), signatures.end());
+  simdjson::dom::object pending;
+  if (root["pending"].get_object().get(pending) == simdjson::SUCCESS) {
+    for (auto [title, value] : pending) {
+      TabBase tab;
+      KRAKEN_ASSIGN_OR_RETURN(tab.columns, ReadStrings(value["columns"].value_unsafe()));
+      simdjson::dom::object rows;
+      if (value["rows"].get_object().get(rows)) return Damaged("a pending tab has no rows");
+      for (auto [id, cells] : rows) {
+        KRAKEN_ASSIGN_OR_RETURN(auto values, ReadStrings(cells));
+        tab.rows.emplace(std::string(id), std::move(values));
+      }
+      base.pending.emplace(std::string(title), std::move(tab));
+    }
+  }
   return base;
+}
+
+TabBase ReconcilePending(const TabBase& base, const TabBase& pending,
+                         const std::map<std::string, std::vector<std::string>>& sheet) {
+  if (pending.columns != base.columns && !base.columns.empty()) return base;  // schema changed
+  TabBase out = base;
+  out.columns = pending.columns;
+  for (const auto& [id, values] : pending.rows) {
+    auto shown = sheet.find(id);
+    if (shown == sheet.end()) continue;  // the row is not on the sheet: nothing landed there
+    auto [row, added] = out.rows.try_emplace(id);
+    if (added) row->second.assign(values.size(), std::string(kUnknownBase));
+    row->second.resize(values.size(), std::string(kUnknownBase));
+    for (std::size_t c = 0; c < values.size() && c < shown->second.size(); ++c) {
+      if (shown->second[c] == values[c]) row->second[c] = values[c];
+    }
+  }
+  return out;
 }
 
 Result<SyncBase> LoadBase(const EventLog& log, const std::string& spreadsheet_id) {

@@ -33,7 +33,20 @@ struct SyncBase {
   std::int64_t analytics_day = -1;        // UTC day (since 1970) the Analytics tab was computed for
   std::map<std::string, SyncedTab> tabs;  // by managed tab title ("Pilots", "Corps")
   std::set<std::string> reported;         // signatures of rejections already listed
+  // Saved just before a write goes out: each managed tab's base as it will be
+  // once the write has landed. If the cycle dies before it saves the new base,
+  // the next cycle takes a cell the sheet shows with its pending value as
+  // KRAKEN's own write, not as an admin's edit (which would be a conflict nobody
+  // made). Empty once the new base is saved.
+  std::map<std::string, TabBase> pending;
 };
+
+// The base a cycle should compare with when a write may or may not have landed:
+// `base`, except that each cell whose `sheet` value equals its `pending` value
+// takes that value (that cell of the write landed). Rows the pending base has and
+// the base lacks are added, their cells not written taking kUnknownBase.
+TabBase ReconcilePending(const TabBase& base, const TabBase& pending,
+                         const std::map<std::string, std::vector<std::string>>& sheet);
 
 std::string EncodeBase(const SyncBase& base);
 Result<SyncBase> DecodeBase(std::string_view bytes);

@@ -36,6 +36,46 @@ TEST(SyncBaseTest, SurvivesAReopenOfTheLog) {
   EXPECT_EQ(loaded->tabs.at("Corps").sheet_id, 1234567);
 }
 
+TEST(SyncBaseTest, APendingWriteSurvivesAReopenAndIsGoneWhenTheNewBaseIsSaved) {
+  testing::TempDir dir;
+  SyncBase ahead = Sample();
+  ahead.pending["Pilots"].columns = {"name", "corp", "notes"};
+  ahead.pending["Pilots"].rows["P8"] = {"Kaelen Voss", "SNSE", "line one"};
+  {
+    auto log = testing::OpenOrDie(dir.path());
+    ASSERT_TRUE(SaveBase(*log, ahead).ok());
+  }
+  auto log = testing::OpenOrDie(dir.path());
+  auto loaded = LoadBase(*log, "1AbC");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_EQ(loaded->pending.size(), 1u);
+  EXPECT_EQ(loaded->pending.at("Pilots").rows.at("P8")[1], "SNSE");
+  ASSERT_TRUE(SaveBase(*log, Sample()).ok());
+  EXPECT_TRUE(LoadBase(*log, "1AbC")->pending.empty());
+}
+
+TEST(SyncBaseTest, OnlyCellsThatShowTheirPendingValueTakeIt) {
+  TabBase base;
+  base.columns = {"name", "corp", "notes"};
+  base.rows["P8"] = {"Kaelen Voss", "KRKN", "old"};
+  TabBase pending = base;
+  pending.rows["P8"] = {"Kaelen Voss", "SNSE", "new"};
+  pending.rows["P9"] = {"Nyx Arden", "KRKN", "hello"};  // a row the write added
+  std::map<std::string, std::vector<std::string>> sheet;
+  sheet["P8"] = {"Kaelen Voss", "SNSE", "typed by an admin"};  // corp landed; notes edited since
+  sheet["P9"] = {"Nyx Arden", "KRKN", ""};
+  const TabBase merged = ReconcilePending(base, pending, sheet);
+  EXPECT_EQ(merged.rows.at("P8"), (std::vector<std::string>{"Kaelen Voss", "SNSE", "old"}));
+  EXPECT_EQ(merged.rows.at("P9"),
+            (std::vector<std::string>{"Nyx Arden", "KRKN", std::string(kUnknownBase)}));
+  // A write that never landed leaves the base as it was.
+  sheet["P8"] = {"Kaelen Voss", "KRKN", "old"};
+  sheet.erase("P9");
+  const TabBase untouched = ReconcilePending(base, pending, sheet);
+  EXPECT_EQ(untouched.rows.at("P8"), base.rows.at("P8"));
+  EXPECT_FALSE(untouched.rows.contains("P9"));
+}
+
 TEST(SyncBaseTest, ABaseForAnotherSpreadsheetIsNotUsed) {
   testing::TempDir dir;
   auto log = testing::OpenOrDie(dir.path());
