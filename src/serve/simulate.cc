@@ -47,14 +47,21 @@ bool Flag(dom::element e, const char* key) {
   bool b = false;
   return e[key].get(b) == simdjson::SUCCESS && b;
 }
-dom::array Options(dom::element e) {
+// A copy, because a subcommand without options has no "options" key, and a
+// default-constructed dom::array points at no document: iterating it crashed
+// `kraken discord simulate admin sync`.
+std::vector<dom::element> Options(dom::element e) {
+  std::vector<dom::element> out;
   dom::array options;
-  if (e["options"].get(options) != simdjson::SUCCESS) return {};
-  return options;
+  if (e["options"].get(options) == simdjson::SUCCESS) {
+    for (dom::element o : options) out.push_back(o);
+  }
+  return out;
 }
 bool IsBranch(dom::element e) { return Type(e) == kSubcommand || Type(e) == kGroup; }
 
-std::string NameList(dom::array items) {
+template <typename Elements>  // dom::array or std::vector<dom::element>
+std::string NameList(const Elements& items) {
   std::vector<std::string_view> names;
   for (dom::element e : items) names.push_back(Name(e));
   return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "));
@@ -220,7 +227,7 @@ Result<std::string> BuildInteraction(std::string_view commands_json,
   std::size_t next = 1;
   std::string path_text = "/" + words[0];
   while (true) {
-    dom::array level = Options(path.back());
+    const std::vector<dom::element> level = Options(path.back());
     bool branches = false;
     for (dom::element o : level) branches = branches || IsBranch(o);
     if (!branches) break;
@@ -243,7 +250,7 @@ Result<std::string> BuildInteraction(std::string_view commands_json,
   }
 
   // option=value words, in order; the last is the focused one in an autocomplete.
-  const dom::array specs = Options(path.back());
+  const std::vector<dom::element> specs = Options(path.back());
   std::vector<std::pair<dom::element, std::string>> given;
   for (; next < words.size(); ++next) {
     const std::string& word = words[next];

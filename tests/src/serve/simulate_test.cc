@@ -54,6 +54,21 @@ TEST_F(SimulateTest, ACommandWithASubcommandAndOptionsParsesAsDiscordWouldSendIt
   EXPECT_EQ(i->Option("clone")->type, 3);
 }
 
+TEST_F(SimulateTest, ASubcommandWithoutOptionsBuilds) {
+  // `kraken discord simulate admin sync` crashed: a subcommand with no options
+  // has no "options" member at all.
+  for (const std::vector<std::string>& words :
+       {std::vector<std::string>{"admin", "sync"}, {"admin", "conflicts"}, {"corp", "list"}}) {
+    auto i = BuildAndParse(words);
+    ASSERT_TRUE(i.ok()) << words[1] << ": " << i.error().message;
+    EXPECT_EQ(i->path, words);
+    EXPECT_TRUE(i->options.empty());
+  }
+  auto extra = Build({"admin", "sync", "now=yes"});
+  ASSERT_FALSE(extra.ok());
+  EXPECT_THAT(extra.error().message, HasSubstr("none"));
+}
+
 TEST_F(SimulateTest, AGroupNestsItsSubcommand) {
   auto i = BuildAndParse({"pilot", "alt", "add", "name=Voss Scout"});
   ASSERT_TRUE(i.ok()) << i.error().message;
