@@ -345,5 +345,53 @@ TEST(HttpLimitsTest, SmallChunksAddingUpPastTheLimitAre413) {
   EXPECT_EQ(s.calls->load(), 0);
 }
 
+TEST(HttpLimitsTest, AnIdleKeepAliveConnectionIsClosedAtTheIdleTimeout) {
+  ServerOptions options = LocalOptions();
+  options.idle_timeout = 300ms;
+  Served s = Serve(options);
+  Connection idle(s.server->port());
+  ASSERT_TRUE(idle.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_EQ(idle.ReadUntil("\r\n\r\nok", 5s).bytes.rfind("HTTP/1.1 200", 0), 0u);
+  const auto served = Clock::now();
+  const auto rest = idle.ReadUntilClosed(10s);
+  EXPECT_TRUE(rest.closed) << "an idle keep-alive connection was kept open";
+  EXPECT_TRUE(rest.bytes.empty()) << rest.bytes;  // closed without a word
+  EXPECT_GE(Clock::now() - served, 250ms);
+  EXPECT_TRUE(WaitFor([&] { return s.server->open_connections() == 0; }));
+}
+
+TEST(HttpLimitsTest, AClientThatNeverReadsItsReplyIsCutOffAtTheWriteDeadline) {
+  // A reply far larger than the kernel buffers both sockets together: the
+  // server's write stalls until it gives up on the client (the write deadline,
+  // at least 5 s), and serves everyone else meanwhile.
+  ServerOptions options = LocalOptions();
+  options.read_timeout = 300ms;
+  auto server = HttpServer::Start(options, [](ServerRequest&& request, Responder respond) {
+    ServerResponse r;
+    r.content_type = "text/plain";
+    r.body = request.Path() == "/big" ? std::string(64u << 20, 'x') : "ok";
+    respond(std::move(r));
+  });
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  const std::uint16_t port = (*server)->port();
+  Connection stalled(port);
+  ASSERT_TRUE(stalled.Send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));  // and never reads
+  const auto start = Clock::now();
+
+  {
+    HttpClient client;  // closes its keep-alive connection at the end of the block
+    auto other = client.Send({.method = "GET",
+                              .url = "http://127.0.0.1:" + std::to_string(port) + "/",
+                              .headers = {},
+                              .body = ""});
+    ASSERT_TRUE(other.ok()) << other.error().message;
+    EXPECT_EQ(other->body, "ok");
+    EXPECT_LT(Clock::now() - start, 3s) << "a stalled reader held up another client";
+  }
+  EXPECT_TRUE(WaitFor([&] { return (*server)->open_connections() == 0; }, 20s))
+      << "the connection of a client that never reads was kept open";
+  EXPECT_GE(Clock::now() - start, 4s);  // not before the write deadline
+}
+
 }  // namespace
 }  // namespace kraken::net
