@@ -3,7 +3,8 @@
 // sequence in one LMDB environment, with an index per stream, an idempotency
 // index, a hash chain and a snapshot slot. Key layout: docs/log-layout.md.
 //
-// Thread-safe. Appends from many threads are merged by one writer thread into one
+// Thread-safe. Appends from many threads are merged (by whichever caller leads the
+// group, on its own thread; src/store/log_writer.h) into one
 // LMDB write transaction and one sync (group commit); each caller still gets its
 // own result. Other processes (the CLI beside a running server) may append to the
 // same directory at the same time through LMDB's cross-process writer lock.
@@ -84,7 +85,7 @@ class EventLog {
   // stale reader slots left by crashed processes. kIo if LMDB cannot open it.
   static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, Options options);
   static Result<std::unique_ptr<EventLog>> Open(const std::string& dir);
-  ~EventLog();  // finishes queued appends, then stops the writer thread
+  ~EventLog();  // every call into the log must have returned
 
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;

@@ -20,19 +20,11 @@ constexpr int kMaxGroupAttempts = 48;
 
 }  // namespace
 
-LogWriter::LogWriter(LmdbEnv& env, Options options)
-    : env_(env), options_(std::move(options)), thread_([this] { Run(); }) {
+LogWriter::LogWriter(LmdbEnv& env, Options options) : env_(env), options_(std::move(options)) {
   assert(options_.clock);
 }
 
-LogWriter::~LogWriter() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
-}
+LogWriter::~LogWriter() { assert(queue_.empty() && !leading_); }
 
 Result<AppendResult> LogWriter::Append(AppendRequest& request) {
   if (request.events.empty()) {
@@ -80,30 +72,35 @@ Status LogWriter::DeleteSnapshot(std::string_view name) {
 }
 
 Status LogWriter::Submit(WriteJob& job) {
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(&job);
+  std::unique_lock lock(mu_);
+  queue_.push_back(&job);
+  if (leading_) {
+    job.wake.wait(lock, [&job] { return job.finished || job.lead; });
   }
-  wake_.notify_one();
-  job.done.Wait();
+  if (!job.finished) {
+    // Lead one group: everything queued, this job first (it was handed the
+    // queue at its front, or found no leader and an otherwise empty queue).
+    leading_ = true;
+    std::vector<WriteJob*> group;
+    group.swap(queue_);
+    lock.unlock();
+    CommitGroup(group);
+    lock.lock();
+    for (WriteJob* member : group) {
+      member->finished = true;
+      // Under the lock: a woken caller returns, destroying its job, only after
+      // this thread has let go of the lock and of the job.
+      if (member != &job) member->wake.notify_one();
+    }
+    if (queue_.empty()) {
+      leading_ = false;
+    } else {
+      queue_.front()->lead = true;  // leading_ stays set: the next group has its leader
+      queue_.front()->wake.notify_one();
+    }
+  }
   if (job.error) return std::move(*job.error);
   return Ok{};
-}
-
-void LogWriter::Run() {
-  std::vector<WriteJob*> group;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      group.swap(queue_);
-    }
-    CommitGroup(group);
-    // A finished job may be gone at once: its owner returns.
-    for (WriteJob* job : group) job->done.Notify();
-    group.clear();
-  }
 }
 
 void LogWriter::CommitGroup(const std::vector<WriteJob*>& group) {

@@ -1,9 +1,12 @@
 #pragma once
-// LogWriter: the one thread that owns the log's write transactions. Callers
-// enqueue a job (src/store/write_job.h) and block; the thread takes everything
-// queued, runs each job in its own nested transaction of ONE write transaction
-// (so a job that fails, e.g. on a version conflict, fails alone), commits once
-// (one sync for the group), and then wakes every caller with its own result. A
+// LogWriter: group commit without a writer thread. A caller enqueues its job
+// (src/store/write_job.h); if no group is being committed, it leads: it takes
+// everything queued (its own job first), runs each job in its own nested
+// transaction of ONE write transaction (so a job that fails, e.g. on a version
+// conflict, fails alone), commits once (one sync for the group), wakes every
+// caller of the group with its own result, and hands the queue that built up
+// meanwhile to the first caller in it, who leads the next group. A lone append
+// so commits on its caller's thread, with no hop to another thread and back; a
 // group of one job runs in the write transaction itself.
 // See docs/log-layout.md.
 
@@ -13,7 +16,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "events/result.h"
@@ -34,7 +36,7 @@ class LogWriter {
   };
 
   LogWriter(LmdbEnv& env, Options options);
-  ~LogWriter();  // completes every queued job, then joins the thread
+  ~LogWriter();  // callers must be done: every Append and snapshot call has returned
   LogWriter(const LogWriter&) = delete;
   LogWriter& operator=(const LogWriter&) = delete;
 
@@ -46,8 +48,9 @@ class LogWriter {
   Status DeleteSnapshot(std::string_view name);
 
  private:
+  // Queues `job` and returns once its group is committed, leading that group
+  // (or a later one) when no other caller is.
   Status Submit(WriteJob& job);
-  void Run();
   // Commits `group`, growing the map and retrying on MDB_MAP_FULL; every job ends
   // with its result or error set.
   void CommitGroup(const std::vector<WriteJob*>& group);
@@ -56,13 +59,11 @@ class LogWriter {
 
   LmdbEnv& env_;
   Options options_;
-  ChainHasher hasher_;  // writer thread only
+  ChainHasher hasher_;  // the leader's only
 
   std::mutex mu_;
-  std::condition_variable wake_;
-  std::vector<WriteJob*> queue_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once everything above exists
+  std::vector<WriteJob*> queue_;  // waiting for the next group
+  bool leading_ = false;          // a caller is committing a group (or has been handed one)
 };
 
 }  // namespace kraken

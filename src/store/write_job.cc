@@ -151,17 +151,6 @@ int RunDeleteSnapshot(const JobContext& ctx, WriteJob& job, bool& wrote) {
 
 }  // namespace
 
-void Completion::Notify() {
-  std::lock_guard lock(mu_);
-  done_ = true;
-  done_cv_.notify_one();  // under the lock: the waiter may destroy this next
-}
-
-void Completion::Wait() {
-  std::unique_lock lock(mu_);
-  done_cv_.wait(lock, [this] { return done_; });
-}
-
 int RunWriteJob(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrote) {
   switch (job.kind) {
     case WriteJob::Kind::kAppend:

@@ -1,5 +1,5 @@
 #pragma once
-// WriteJob: one request queued for the log's writer thread (an append or a
+// WriteJob: one request queued for the log's next group commit (an append or a
 // snapshot change), what it does inside its own nested transaction, and how its
 // caller waits for the outcome. Private to src/store; layouts in docs/log-layout.md.
 
@@ -19,21 +19,6 @@
 
 namespace kraken {
 
-// A one-shot signal from the writer thread to the waiting caller. A mutex and
-// condition variable rather than std::binary_semaphore: in libstdc++ 12 the
-// semaphore spins on sched_yield, which 64 waiting callers turn into most of a
-// 2-core machine.
-class Completion {
- public:
-  void Notify();
-  void Wait();
-
- private:
-  std::mutex mu_;
-  std::condition_variable done_cv_;
-  bool done_ = false;
-};
-
 struct WriteJob {
   enum class Kind { kAppend, kPutSnapshot, kDeleteSnapshot };
   Kind kind = Kind::kAppend;
@@ -42,10 +27,17 @@ struct WriteJob {
   std::uint64_t seq = 0;             // kPutSnapshot
   std::string_view bytes;            // kPutSnapshot
 
-  // Set by the writer thread before done.Notify().
+  // Set by the caller that commits the job's group, before `finished`.
   std::optional<Error> error;
   AppendResult result;
-  Completion done;
+
+  // Guarded by the LogWriter's mutex. A condition variable per job (not
+  // std::binary_semaphore, which in libstdc++ 12 spins on sched_yield: 64
+  // waiting callers turned that into most of a 2-core machine), so that the
+  // committer wakes exactly the callers of its group and the next leader.
+  std::condition_variable wake;
+  bool finished = false;  // its group committed (or failed): result and error are final
+  bool lead = false;      // handed the queue: it commits the next group itself
 };
 
 // What a job runs against.

@@ -1,7 +1,7 @@
 // append_throughput_bench: durable appends per second with many concurrent
 // writers, each on its own stream, every event individually durable:
-//   kraken EventLog: each thread calls Append per event; the writer thread merges
-//     whatever is queued into one commit and one sync (group commit);
+//   kraken EventLog: each thread calls Append per event; the caller leading each
+//     group merges whatever is queued into one commit and one sync (group commit);
 //   SQLite in WAL mode with synchronous=FULL: one connection per thread,
 //     BEGIN IMMEDIATE + INSERT + COMMIT per event.
 // Each run starts from an empty store; the runs alternate between the two.
