@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -199,22 +200,40 @@ Status AppendDimension(Spreadsheet& ss, const JsonValue& req) {
   return Ok{};
 }
 
-// Hides or shows rows or columns (properties.hiddenByUser); pixelSize is
-// accepted and ignored, as the emulator draws nothing. The field mask is
-// required, as in Google.
-Status UpdateDimensionProperties(Spreadsheet& ss, const JsonValue& req) {
-  const JsonValue& range = ObjectField(req, "range");
-  KRAKEN_ASSIGN_OR_RETURN(Sheet * sheet, SheetById(ss, range));
+// A request's DimensionRange: its sheet, which dimension, and [start, end)
+// with the indexes a request may leave out filled in (`default_end` for end).
+struct DimensionSpan {
+  Sheet* sheet = nullptr;
+  bool rows = true;
+  int size = 0;  // rows or columns the sheet has
+  int start = 0;
+  int end = 0;
+};
+
+Result<DimensionSpan> ReadDimensionRange(Spreadsheet& ss, const JsonValue& range,
+                                         std::optional<int> default_end) {
+  DimensionSpan span;
+  KRAKEN_ASSIGN_OR_RETURN(span.sheet, SheetById(ss, range));
   KRAKEN_ASSIGN_OR_RETURN(auto dimension, StringField(range, "dimension"));
   if (dimension != "ROWS" && dimension != "COLUMNS") {
     return Invalid("range.dimension must be ROWS or COLUMNS.");
   }
-  const bool rows = dimension == "ROWS";
-  const int size = rows ? sheet->rows : sheet->cols;
-  KRAKEN_ASSIGN_OR_RETURN(auto start_opt, IntField(range, "startIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(auto end_opt, IntField(range, "endIndex"));
-  const int start = start_opt.value_or(0);
-  const int end = end_opt.value_or(size);
+  span.rows = dimension == "ROWS";
+  span.size = span.rows ? span.sheet->rows : span.sheet->cols;
+  KRAKEN_ASSIGN_OR_RETURN(auto start, IntField(range, "startIndex"));
+  KRAKEN_ASSIGN_OR_RETURN(auto end, IntField(range, "endIndex"));
+  span.start = start.value_or(0);
+  span.end = end.value_or(default_end.value_or(span.size));
+  return span;
+}
+
+// Hides or shows rows or columns (properties.hiddenByUser); pixelSize is
+// accepted and ignored, as the emulator draws nothing. The field mask is
+// required, as in Google.
+Status UpdateDimensionProperties(Spreadsheet& ss, const JsonValue& req) {
+  KRAKEN_ASSIGN_OR_RETURN(const DimensionSpan span,
+                          ReadDimensionRange(ss, ObjectField(req, "range"), std::nullopt));
+  const auto [sheet, rows, size, start, end] = span;
   if (start < 0 || end <= start || end > size) {
     return Invalid(fmt::format("Invalid dimension range: [{}, {}) is not within the sheet's {} {}.",
                                start, end, size, rows ? "rows" : "columns"));
@@ -252,17 +271,12 @@ Status UpdateDimensionProperties(Spreadsheet& ss, const JsonValue& req) {
 // insertDimension and deleteDimension share the DimensionRange.
 Status ChangeDimension(Spreadsheet& ss, const JsonValue& req, bool insert) {
   const JsonValue& range = ObjectField(req, "range");
-  KRAKEN_ASSIGN_OR_RETURN(Sheet * sheet, SheetById(ss, range));
-  KRAKEN_ASSIGN_OR_RETURN(auto dimension, StringField(range, "dimension"));
-  if (dimension != "ROWS" && dimension != "COLUMNS") {
-    return Invalid("range.dimension must be ROWS or COLUMNS.");
-  }
-  const bool rows = dimension == "ROWS";
-  const int size = rows ? sheet->rows : sheet->cols;
   KRAKEN_ASSIGN_OR_RETURN(auto start_opt, IntField(range, "startIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(auto end_opt, IntField(range, "endIndex"));
-  const int start = start_opt.value_or(0);
-  const int end = end_opt.value_or(insert ? start : size);
+  KRAKEN_ASSIGN_OR_RETURN(
+      const DimensionSpan span,
+      ReadDimensionRange(ss, range,
+                         insert ? std::optional<int>(start_opt.value_or(0)) : std::nullopt));
+  const auto [sheet, rows, size, start, end] = span;
   const char* what = rows ? "row" : "column";
   if (start < 0 || end <= start) {
     return Invalid(

@@ -3,11 +3,8 @@
 // on a small tmpfs). A member is told politely that the server is out of space,
 // nothing is written or corrupted, and the same command works once space returns.
 
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +15,7 @@
 #include "src/serve/service.h"
 #include "src/serve/simulate.h"
 #include "tests/src/app/app_test_support.h"
+#include "tests/support/small_fs.h"
 
 namespace kraken::serve {
 namespace {
@@ -28,37 +26,8 @@ using ::testing::StartsWith;
 
 constexpr std::string_view kUser = "100000000000000001";
 
-// A tmpfs of `size` at `dir`, unmounted at the end. Mounting needs root (or
-// CAP_SYS_ADMIN); without it the tests skip and say why.
-class SmallFileSystem {
- public:
-  SmallFileSystem(const std::string& dir, const char* size) : dir_(dir) {
-    std::filesystem::create_directories(dir_);
-    const std::string options = std::string("size=") + size;
-    mounted_ = mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    if (!mounted_) error_ = std::strerror(errno);
-  }
-  ~SmallFileSystem() {
-    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
-  }
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
-
-// Writes `path` until the file system has no room left.
-void FillUp(const std::string& path) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  const std::string chunk(4096, 'f');
-  while (write(fd, chunk.data(), chunk.size()) > 0) {
-  }
-  close(fd);
-}
+using kraken::testing::FillUp;
+using kraken::testing::SmallFileSystem;
 
 class ExhaustionTest : public ::testing::Test {
  public:
@@ -172,7 +141,7 @@ TEST_F(ExhaustionTest, AFullDiskGetsAPoliteReplyAndTheCommandWorksOnceSpaceRetur
   EventLog::Options options;
   options.initial_map_bytes = 64 << 20;  // larger than the disk: the disk fills first
   Start(options);
-  FillUp(Filler());
+  ASSERT_TRUE(FillUp(Filler())) << std::strerror(errno);
 
   std::string refused_id;
   const int acknowledged = RegisterUntilOutOfSpace(*this, "Nyx", 1390000000000000100, &refused_id);
@@ -214,7 +183,7 @@ TEST_F(ExhaustionTest, AMapThatMustGrowGrowsUnderTrafficAndAFullDiskThenLosesNot
   EXPECT_TRUE(HasPilot("Filler 0"));
   EXPECT_TRUE(HasPilot("Filler " + std::to_string(registered - 1)));
 
-  FillUp(Filler());
+  ASSERT_TRUE(FillUp(Filler())) << std::strerror(errno);
   std::string refused_id;
   const int acknowledged = RegisterUntilOutOfSpace(*this, "Nyx", 1390000000000000200, &refused_id);
   const std::uint64_t head = Head();

@@ -1,10 +1,7 @@
 // The log under space pressure: a map that must grow, a map at its maximum, and
 // a full file system.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -13,6 +10,7 @@
 
 #include "src/store/event_log.h"
 #include "tests/src/store/log_test_support.h"
+#include "tests/support/small_fs.h"
 
 namespace kraken {
 namespace {
@@ -77,40 +75,13 @@ TEST(EventLogSpaceTest, MapAtItsMaximumFailsAsDiskFullAndWritesNothing) {
   ExpectIntact(*log);
 }
 
-// A tmpfs of a few megabytes, unmounted at the end.
-class SmallFileSystem {
- public:
-  explicit SmallFileSystem(const std::string& dir) : dir_(dir) {
-    std::filesystem::create_directories(dir_);
-    mounted_ = mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=4m") == 0;
-    if (!mounted_) error_ = std::strerror(errno);
-  }
-  ~SmallFileSystem() {
-    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
-  }
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
-
-// Writes `path` until the file system has no room left.
-void FillUp(const std::string& path) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  const std::string chunk(4096, 'f');
-  while (write(fd, chunk.data(), chunk.size()) > 0) {
-  }
-  close(fd);
-}
+using kraken::testing::FillUp;
+using kraken::testing::SmallFileSystem;
 
 TEST(EventLogSpaceTest, FullDiskFailsCleanlyAndRecovers) {
   TempDir dir;
   const std::string mount_point = dir.Sub("tmpfs");
-  SmallFileSystem fs(mount_point);
+  SmallFileSystem fs(mount_point, "4m");
   if (!fs.mounted()) {
     GTEST_SKIP() << "cannot mount a tmpfs at " << mount_point << " (" << fs.error()
                  << "); run as root to test a full disk";
@@ -122,7 +93,7 @@ TEST(EventLogSpaceTest, FullDiskFailsCleanlyAndRecovers) {
     options.initial_map_bytes = 64 << 20;  // the map is larger than the disk
     auto log = OpenOrDie(log_dir, options);
     ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "before", 20)).ok());
-    FillUp(filler);
+    ASSERT_TRUE(FillUp(filler)) << std::strerror(errno);
 
     // Several callers in flight: every one of them gets the same clean failure.
     std::vector<Result<AppendResult>> results;
