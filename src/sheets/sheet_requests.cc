@@ -99,6 +99,19 @@ SpreadsheetRequest SpreadsheetRequest::HideDimension(int sheet_id, Dimension dim
   return SpreadsheetRequest("updateDimensionProperties", w.Take());
 }
 
+SpreadsheetRequest SpreadsheetRequest::SetNote(int sheet_id, int row, int column,
+                                               std::string_view note) {
+  JsonWriter w;
+  w.BeginObject().Key("updateCells").BeginObject().Key("range");
+  WriteGridRange(w, GridRange{sheet_id, row, row + 1, column, column + 1});
+  w.Key("rows").BeginArray().BeginObject().Key("values").BeginArray();
+  w.BeginObject().Key("note").String(note).EndObject();
+  w.EndArray().EndObject().EndArray();
+  w.Key("fields").String("note");
+  w.EndObject().EndObject();
+  return SpreadsheetRequest("updateCells", w.Take());
+}
+
 SpreadsheetRequest SpreadsheetRequest::BoldText(const GridRange& range) {
   JsonWriter w;
   w.BeginObject().Key("repeatCell").BeginObject().Key("range");

@@ -55,6 +55,8 @@ class SpreadsheetRequest {
   // A hidden column still holds its values and moves with its rows.
   static SpreadsheetRequest HideDimension(int sheet_id, Dimension dimension, int start, int end,
                                           bool hidden = true);
+  // updateCells: the note on one cell (0-based), shown when hovering over it.
+  static SpreadsheetRequest SetNote(int sheet_id, int row, int column, std::string_view note);
   // repeatCell: bold text on every cell of `range` (a header row).
   static SpreadsheetRequest BoldText(const GridRange& range);
   // A protected range only `editors` (e-mail addresses) may edit; with

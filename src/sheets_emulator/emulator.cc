@@ -147,6 +147,11 @@ Status SheetsEmulator::Share(const std::string& id, const std::string& email) {
   return impl_->core->Share(id, email);
 }
 
+Result<std::string> SheetsEmulator::Note(const std::string& id, const std::string& tab, int row,
+                                         int col) const {
+  return impl_->core->Note(id, tab, row, col);
+}
+
 std::string SheetsEmulator::FindSpreadsheet(const std::string& title) const {
   return impl_->core->FindSpreadsheet(title);
 }

@@ -55,6 +55,8 @@ class SheetsEmulator {
   Status Share(const std::string& id, const std::string& email);
   // The id of a spreadsheet titled `title`, or "" when there is none.
   std::string FindSpreadsheet(const std::string& title) const;
+  // The note on a cell, "" when none (EmulatorCore::Note).
+  Result<std::string> Note(const std::string& id, const std::string& tab, int row, int col) const;
   // Requests handled so far (their replies may still be held back by latency).
   std::uint64_t requests_handled() const;
   // Stops serving (requests in flight are answered first). Idempotent.

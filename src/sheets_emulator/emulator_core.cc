@@ -395,6 +395,23 @@ std::string EmulatorCore::FindSpreadsheet(const std::string& title) const {
   return "";
 }
 
+Result<std::string> EmulatorCore::Note(const std::string& id, const std::string& tab, int row,
+                                       int col) const {
+  std::lock_guard lock(mu_);
+  auto it = spreadsheets_.find(id);
+  if (it == spreadsheets_.end()) {
+    return MakeError(ErrorCode::kNotFound, "no spreadsheet " + id);
+  }
+  for (const Sheet& sheet : it->second.sheets) {
+    if (sheet.title != tab) continue;
+    auto r = sheet.notes.find(row);
+    if (r == sheet.notes.end()) return std::string();
+    auto c = r->second.find(col);
+    return c == r->second.end() ? std::string() : c->second;
+  }
+  return MakeError(ErrorCode::kNotFound, "no tab '" + tab + "' in spreadsheet " + id);
+}
+
 std::vector<std::string> EmulatorCore::SpreadsheetIds() const {
   std::lock_guard lock(mu_);
   std::vector<std::string> ids;

@@ -71,6 +71,9 @@ class EmulatorCore {
   Status Share(const std::string& id, const std::string& email);
   // The id of a spreadsheet titled `title`, or "" (the oldest when several are).
   std::string FindSpreadsheet(const std::string& title) const;
+  // The note on a cell (0-based row and column of tab `tab`), "" when none:
+  // what a person sees when hovering over it. kNotFound for an unknown tab.
+  Result<std::string> Note(const std::string& id, const std::string& tab, int row, int col) const;
   std::vector<std::string> SpreadsheetIds() const;
 
  private:

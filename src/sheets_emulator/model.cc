@@ -79,6 +79,7 @@ void Sheet::Clear(const Rect& rect) {
 void Sheet::InsertRows(int start, int count) {
   ShiftKeys(cells, start, count);
   ShiftKeys(hidden_rows, start, count);
+  ShiftKeys(notes, start, count);
   rows += count;
 }
 
@@ -87,11 +88,14 @@ void Sheet::DeleteRows(int start, int end) {
   ShiftKeys(cells, end, start - end);
   hidden_rows.erase(hidden_rows.lower_bound(start), hidden_rows.lower_bound(end));
   ShiftKeys(hidden_rows, end, start - end);
+  notes.erase(notes.lower_bound(start), notes.lower_bound(end));
+  ShiftKeys(notes, end, start - end);
   rows -= end - start;
 }
 
 void Sheet::InsertColumns(int start, int count) {
   for (auto& [r, row] : cells) ShiftKeys(row, start, count);
+  for (auto& [r, row] : notes) ShiftKeys(row, start, count);
   ShiftKeys(hidden_cols, start, count);
   cols += count;
 }
@@ -105,6 +109,12 @@ void Sheet::DeleteColumns(int start, int end) {
   }
   hidden_cols.erase(hidden_cols.lower_bound(start), hidden_cols.lower_bound(end));
   ShiftKeys(hidden_cols, end, start - end);
+  for (auto it = notes.begin(); it != notes.end();) {
+    auto& row = it->second;
+    row.erase(row.lower_bound(start), row.lower_bound(end));
+    ShiftKeys(row, end, start - end);
+    it = row.empty() ? notes.erase(it) : std::next(it);
+  }
   cols -= end - start;
 }
 
@@ -113,6 +123,11 @@ void Sheet::DropOutsideGrid() {
   for (auto it = cells.begin(); it != cells.end();) {
     it->second.erase(it->second.lower_bound(cols), it->second.end());
     it = it->second.empty() ? cells.erase(it) : std::next(it);
+  }
+  notes.erase(notes.lower_bound(rows), notes.end());
+  for (auto it = notes.begin(); it != notes.end();) {
+    it->second.erase(it->second.lower_bound(cols), it->second.end());
+    it = it->second.empty() ? notes.erase(it) : std::next(it);
   }
 }
 

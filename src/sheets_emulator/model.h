@@ -60,6 +60,9 @@ struct Sheet {
   // value is always true. They move with inserts and deletes as cells do.
   std::map<int, bool> hidden_rows;
   std::map<int, bool> hidden_cols;
+  // Cell notes (updateCells with fields "note"): row -> column -> text. They
+  // move with inserts and deletes as cells do.
+  std::map<int, std::map<int, std::string>> notes;
 
   const CellValue* Find(int row, int col) const;
   void Set(int row, int col, CellValue value);  // an empty value erases

@@ -358,6 +358,55 @@ Status RepeatCell(Spreadsheet& ss, const JsonValue& req) {
   return Ok{};
 }
 
+// updateCells, for notes only (fields "note"), over a range: every cell of the
+// range gets the note its position in `rows` gives, or none. Values and formats
+// through updateCells are not implemented (an error says so).
+Status UpdateCells(Spreadsheet& ss, const JsonValue& req) {
+  KRAKEN_ASSIGN_OR_RETURN(auto fields, StringField(req, "fields"));
+  if (!fields || fields->empty()) {
+    return Invalid("At least one field must be updated, but 'fields' is empty.");
+  }
+  if (*fields != "note") {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "updateCells is implemented by the KRAKEN Sheets emulator for notes only "
+                     "(fields \"note\").");
+  }
+  if (req.Get("range") == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "updateCells with 'start' is not implemented by the KRAKEN Sheets emulator; "
+                     "give a 'range'.");
+  }
+  KRAKEN_ASSIGN_OR_RETURN(GridRange range, ParseGridRange(ObjectField(req, "range")));
+  KRAKEN_ASSIGN_OR_RETURN(Target target, ResolveGridRange(ss, range));
+  Sheet& sheet = *target.sheet;
+  const Rect& rect = target.rect;
+  for (int r = rect.row0; r < rect.row1; ++r) {
+    auto row = sheet.notes.find(r);
+    if (row == sheet.notes.end()) continue;
+    row->second.erase(row->second.lower_bound(rect.col0), row->second.lower_bound(rect.col1));
+    if (row->second.empty()) sheet.notes.erase(row);
+  }
+  const JsonValue* rows = req.Get("rows");
+  if (rows == nullptr || rows->type() != JsonValue::Type::kArray) return Ok{};
+  int r = rect.row0;
+  for (const JsonValue& row : rows->items()) {
+    const JsonValue* values = row.Get("values");
+    int c = rect.col0;
+    if (values != nullptr && values->type() == JsonValue::Type::kArray) {
+      for (const JsonValue& cell : values->items()) {
+        const JsonValue* note = cell.Get("note");
+        if (r < rect.row1 && c < rect.col1 && note != nullptr &&
+            note->type() == JsonValue::Type::kString && !note->string().empty()) {
+          sheet.notes[r][c] = note->string();
+        }
+        ++c;
+      }
+    }
+    ++r;
+  }
+  return Ok{};
+}
+
 Status AddProtectedRange(Spreadsheet& ss, const JsonValue& req, const RequestEnv& env,
                          JsonWriter& reply) {
   const JsonValue& body = ObjectField(req, "protectedRange");
@@ -419,8 +468,7 @@ Status DeleteSheet(Spreadsheet& ss, const JsonValue& req) {
 
 // Request kinds Google has that the emulator does not implement: named in the error.
 bool IsKnownUnsupportedKind(std::string_view kind) {
-  static const std::set<std::string_view> kKinds = {"updateCells",
-                                                    "insertRange",
+  static const std::set<std::string_view> kKinds = {"insertRange",
                                                     "deleteRange",
                                                     "moveDimension",
                                                     "autoResizeDimensions",
@@ -523,6 +571,8 @@ Status ApplySheetRequest(Spreadsheet& ss, const JsonValue& request, const Reques
     status = ChangeDimension(ss, body, /*insert=*/false);
   else if (name == "repeatCell")
     status = RepeatCell(ss, body);
+  else if (name == "updateCells")
+    status = UpdateCells(ss, body);
   else if (name == "updateDimensionProperties")
     status = UpdateDimensionProperties(ss, body);
   else if (name == "deleteProtectedRange")

@@ -67,6 +67,12 @@ void AppendSheet(JsonWriter& w, const Sheet& s) {
     for (const auto& [index, yes] : *hidden) w.Int(index);
     w.EndArray();
   }
+  w.Key("notes").BeginArray();
+  for (const auto& [row, columns] : s.notes) {
+    for (const auto& [col, text] : columns)
+      w.BeginArray().Int(row).Int(col).String(text).EndArray();
+  }
+  w.EndArray();
   w.Key("protected_ranges").BeginArray();
   for (const ProtectedRange& p : s.protected_ranges) {
     w.BeginObject().Key("id").Int(p.id).Key("sheet_id").Int(p.range.sheet_id);
@@ -166,6 +172,19 @@ Sheet ReadSheet(Reader& in, const JsonValue& v) {
     for (const JsonValue& index : in.Array(v, key)) {
       if (index.type() == JsonValue::Type::kNumber) {
         (*hidden)[static_cast<int>(index.number())] = true;
+      }
+    }
+  }
+  if (v.Get("notes") != nullptr) {  // absent in state files from before notes
+    for (const JsonValue& note : in.Array(v, "notes")) {
+      const auto& parts = note.items();
+      if (parts.size() == 3 && parts[0].type() == JsonValue::Type::kNumber &&
+          parts[1].type() == JsonValue::Type::kNumber &&
+          parts[2].type() == JsonValue::Type::kString) {
+        s.notes[static_cast<int>(parts[0].number())][static_cast<int>(parts[1].number())] =
+            parts[2].string();
+      } else {
+        in.Fail("a note is not [row, column, text]");
       }
     }
   }

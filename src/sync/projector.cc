@@ -2,9 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <unistd.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -100,9 +100,17 @@ class SheetProjector::Cycle {
     int grid_rows = 0, grid_cols = 0;
   };
   // What the planner found, kept for the report (the planner may run again).
+  // A note for the cell an admin typed a refused value into.
+  struct CellNote {
+    std::string tab;
+    int row = 0, col = 0;  // as read, 0-based
+    std::string text;
+  };
+
   struct Outcome {
     std::vector<std::string> imported, conflicts, rejected, repairs;
     std::vector<RolledBack> rolled_back;
+    std::vector<CellNote> notes;
     std::set<std::string> reported;
   };
 
@@ -142,6 +150,13 @@ class SheetProjector::Cycle {
 
  private:
   std::int64_t Now() const { return p_.options_.now_us ? p_.options_.now_us() : SystemNowUs(); }
+
+  // "2026-12-04 15:31", for people.
+  static std::string MinuteOf(std::int64_t ts_us) {
+    std::string t = FormatTimestamp(ts_us).substr(0, 16);
+    if (t.size() > 10) t[10] = ' ';
+    return t;
+  }
 
   Policy PolicyOf(Table table, const std::string& column) const {
     return p_.options_.policy ? p_.options_.policy(table, column) : Policy::kLogWins;
@@ -452,6 +467,18 @@ class SheetProjector::Cycle {
       outcome_.reported.insert(signature);
       if (base_.reported.contains(signature)) return;  // listed by an earlier cycle
     }
+    // Marked where the admin typed it, too: a note on the cell (the row's key
+    // cell when the whole row is refused).
+    const TabRead& tab = tabs_[std::string(m.title)];
+    const int at = col >= 0 ? col : (tab.parsed.column_pos.empty() ? -1 : tab.parsed.column_pos[0]);
+    if (row > 0 && at >= 0) {
+      outcome_.notes.push_back(
+          {std::string(m.title), row, at,
+           fmt::format("KRAKEN did not apply '{}' ({} UTC): {}. {} See the Conflicts tab.", value,
+                       MinuteOf(Now()), reason,
+                       lasting ? "The row is left as it is until it is fixed."
+                               : "The cell shows the roster's value again.")});
+    }
     const std::string stream = "rejection/" + RandomId();
     plan.expected_versions.emplace(stream, 0);
     plan.events.push_back(NewEvent(stream, SheetEditRejected{std::string(TableName(m.table)), key,
@@ -565,6 +592,15 @@ class SheetProjector::Cycle {
     // After the read, so the Conflicts tab lists at least everything up to shown_seq_.
     KRAKEN_RETURN_IF_ERROR(p_.CatchUpConflicts());
     PlanExtra(kConflictsTab, RenderConflicts(p_.conflicts_), {kDecisionColumn}, structure, values);
+    // First in the batch: they name rows as read, before any row is deleted.
+    std::vector<SpreadsheetRequest> notes;
+    for (const CellNote& note : outcome_.notes) {
+      auto tab = base_.tabs.find(note.tab);
+      if (tab == base_.tabs.end() || tab->second.sheet_id < 0) continue;
+      notes.push_back(SpreadsheetRequest::SetNote(static_cast<int>(tab->second.sheet_id), note.row,
+                                                  note.col, note.text));
+    }
+    structure.insert(structure.begin(), notes.begin(), notes.end());
     if (!structure.empty() || !values.empty()) {
       // Write-ahead: should this cycle end between the write and Remember(), the
       // next one knows which cells KRAKEN itself wrote (ReconcilePendingWrites).
@@ -815,13 +851,13 @@ class FileLock {
     if (path.empty()) return lock;
     lock.fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (lock.fd_ < 0) {
-      return MakeError(ErrorCode::kIo, fmt::format("cannot open the sync lock {}: {}", path,
-                                                   std::strerror(errno)));
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("cannot open the sync lock {}: {}", path, std::strerror(errno)));
     }
     while (::flock(lock.fd_, LOCK_EX) != 0) {
       if (errno != EINTR) {
-        return MakeError(ErrorCode::kIo, fmt::format("cannot lock {}: {}", path,
-                                                     std::strerror(errno)));
+        return MakeError(ErrorCode::kIo,
+                         fmt::format("cannot lock {}: {}", path, std::strerror(errno)));
       }
     }
     return lock;

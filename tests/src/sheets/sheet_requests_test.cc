@@ -31,6 +31,14 @@ TEST(SpreadsheetRequestTest, DimensionsAreZeroBasedHalfOpen) {
             R"("startIndex":3,"endIndex":5}}})");
 }
 
+TEST(SpreadsheetRequestTest, SetNotePutsOneNoteOnOneCell) {
+  EXPECT_EQ(
+      SpreadsheetRequest::SetNote(7, 3, 2, "why \"not\"").json(),
+      R"({"updateCells":{"range":{"sheetId":7,"startRowIndex":3,"endRowIndex":4,)"
+      R"("startColumnIndex":2,"endColumnIndex":3},"rows":[{"values":[{"note":"why \"not\""}]}],)"
+      R"("fields":"note"}})");
+}
+
 TEST(SpreadsheetRequestTest, HideDimensionSetsHiddenByUserWithItsFieldMask) {
   EXPECT_EQ(SpreadsheetRequest::HideDimension(7, Dimension::kColumns, 0, 1).json(),
             R"({"updateDimensionProperties":{"range":{"sheetId":7,"dimension":"COLUMNS",)"

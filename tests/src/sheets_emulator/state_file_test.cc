@@ -70,6 +70,36 @@ TEST_F(StateFileTest, HiddenColumnsMoveWithInsertsAndSurviveARestart) {
   EXPECT_NE(ReadState().find(R"("hidden_cols":[])"), std::string::npos) << ReadState();
 }
 
+TEST_F(StateFileTest, NotesStayWithTheirCellsAndSurviveARestart) {
+  MakeSpreadsheet({"Pilots"});
+  auto batch = [&](const std::string& requests) {
+    return Call("POST", "/v4/spreadsheets/" + id_ + ":batchUpdate",
+                "{\"requests\":" + requests + "}");
+  };
+  ASSERT_EQ(
+      batch(R"([{"updateCells":{"range":{"sheetId":0,"startRowIndex":3,"endRowIndex":4,)"
+            R"("startColumnIndex":2,"endColumnIndex":3},"rows":[{"values":[{"note":"why"}]}],)"
+            R"("fields":"note"}}])")
+          .status,
+      200);
+  EXPECT_EQ(*core_->Note(id_, "Pilots", 3, 2), "why");
+  // A row inserted above moves the note down with its cell.
+  ASSERT_EQ(batch(R"([{"insertDimension":{"range":{"sheetId":0,"dimension":"ROWS",)"
+                  R"("startIndex":0,"endIndex":1}}}])")
+                .status,
+            200);
+  Reopen();
+  token_ = TokenFor(kAccount);
+  EXPECT_EQ(*core_->Note(id_, "Pilots", 3, 2), "");
+  EXPECT_EQ(*core_->Note(id_, "Pilots", 4, 2), "why");
+  // Values through updateCells are not emulated: said so, not silently dropped.
+  const auto values = batch(R"([{"updateCells":{"range":{"sheetId":0},"rows":[],)"
+                            R"("fields":"userEnteredValue"}}])");
+  EXPECT_EQ(values.status, 400);
+  EXPECT_NE(values.body.find("notes only"), std::string::npos) << values.body;
+  EXPECT_FALSE(core_->Note(id_, "Nope", 0, 0).ok());
+}
+
 TEST_F(StateFileTest, ASpreadsheetSurvivesARestartWithItsValuesFormatsAndVersion) {
   MakeSpreadsheet({"Pilots", "Main Roster"});
   ASSERT_EQ(Write("Pilots!A1", R"([["0012","2026-12-04","TRUE","=A1","12%",1.5]])", "USER_ENTERED")

@@ -241,6 +241,13 @@ TEST_F(ProjectorTest, AnInvalidEditIsNotAppliedButListedAndKeptInTheLog) {
   EXPECT_THAT(report.rejected[0], HasSubstr("NOPE"));
   EXPECT_EQ(roster_.Get(Table::kPilot, "Ryn Calder", "corp"), "KRKN");
   EXPECT_EQ(Tab("Pilots")[ryn][kCorpCol], "KRKN");  // reverted in the sheet
+  // ... and marked where the admin typed it: a note on the cell.
+  auto note = sheet_.emulator->Note(sheet_.spreadsheet_id, "Pilots", ryn, kCorpCol);
+  ASSERT_TRUE(note.ok()) << note.error().message;
+  EXPECT_THAT(*note, HasSubstr("KRAKEN did not apply 'NOPE'"));
+  EXPECT_THAT(*note, HasSubstr("not found"));
+  EXPECT_THAT(*note, HasSubstr("See the Conflicts tab"));
+  EXPECT_EQ(*sheet_.emulator->Note(sheet_.spreadsheet_id, "Pilots", ryn, kCorpCol + 1), "");
   EXPECT_THAT(TypesOf(EventsSince(head)), Contains("SheetEditRejected"));
   TextGrid conflicts = Tab("Conflicts");
   ASSERT_EQ(conflicts.size(), 2u);
