@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -11,7 +12,6 @@
 #include <set>
 #include <sstream>
 #include <type_traits>
-#include <algorithm>
 
 namespace kraken {
 namespace {
@@ -163,17 +163,17 @@ Status ValidateSync(const Config& config, const std::string& origin) {
     return Invalid(origin, "KRAKEN_SYNC_INTERVAL must be a whole number of seconds (0: off)");
   }
   auto bad_policy = [&](std::string_view where, std::string_view value) {
-    return Invalid(origin, fmt::format("{} = '{}': use sheet-wins, log-wins or manual", where,
-                                       value));
+    return Invalid(origin,
+                   fmt::format("{} = '{}': use sheet-wins, log-wins or manual", where, value));
   };
   if (!IsPolicy(s.conflict_policy)) return bad_policy("sync.conflict_policy", s.conflict_policy);
-  for (auto [table, policies] : {std::pair{Table::kPilot, &s.pilot_policies},
-                                 std::pair{Table::kCorp, &s.corp_policies}}) {
+  for (auto [table, policies] :
+       {std::pair{Table::kPilot, &s.pilot_policies}, std::pair{Table::kCorp, &s.corp_policies}}) {
     for (const auto& [column, policy] : *policies) {
       const std::string where = fmt::format("sync.{}_policies.{}", TableName(table), column);
       if (!config.schema.IndexOf(table, column)) {
-        return Invalid(origin, fmt::format("{}: there is no {} column '{}'", where,
-                                           TableName(table), column));
+        return Invalid(
+            origin, fmt::format("{}: there is no {} column '{}'", where, TableName(table), column));
       }
       if (!IsPolicy(policy)) return bad_policy(where, policy);
     }
@@ -200,7 +200,8 @@ Status Read(const toml::table& table, const char* key, T& into, const std::strin
     into.clear();
     for (const auto& item : *array) {
       auto text = item.value<std::string>();
-      if (!text) return Invalid(origin, fmt::format("'{}{}' must be a list of strings", where, key));
+      if (!text)
+        return Invalid(origin, fmt::format("'{}{}' must be a list of strings", where, key));
       into.push_back(*text);
     }
   } else if constexpr (std::is_same_v<T, std::string>) {
@@ -252,6 +253,21 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     KRAKEN_RETURN_IF_ERROR(Read(*t, "bot_token", d.bot_token, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "api_base", d.api_base, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "admin_role_ids", d.admin_role_ids, origin, "discord."));
+    // A role id with a stray space would never match a member's roles: the
+    // admins would be locked out with no hint why. Spaces go; anything else that
+    // is not a snowflake is an error.
+    for (std::string& id : d.admin_role_ids) {
+      const auto first = id.find_first_not_of(" \t");
+      const auto last = id.find_last_not_of(" \t");
+      id = first == std::string::npos ? std::string() : id.substr(first, last - first + 1);
+      if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+        return Invalid(
+            origin, fmt::format("'discord.admin_role_ids' holds '{}', which is not a Discord role "
+                                "id (digits only: with Developer Mode on, right-click the role, "
+                                "Copy Role ID)",
+                                id));
+      }
+    }
     KRAKEN_RETURN_IF_ERROR(Read(*t, "guild_id", d.guild_id, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(
         Read(*t, "timestamp_window_seconds", d.timestamp_window_seconds, origin, "discord."));
@@ -261,11 +277,11 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     return Invalid(origin, "'sync' must be a table: [sync]");
   }
   if (const auto* t = Section(root, "sync")) {
-    KRAKEN_RETURN_IF_ERROR(CheckKeys(*t,
-                                     {"interval_seconds", "conflict_policy", "pilot_policies",
-                                      "corp_policies", "max_deletions", "max_deletion_share",
-                                      "notify_channel_id"},
-                                     origin, "sync."));
+    KRAKEN_RETURN_IF_ERROR(
+        CheckKeys(*t,
+                  {"interval_seconds", "conflict_policy", "pilot_policies", "corp_policies",
+                   "max_deletions", "max_deletion_share", "notify_channel_id"},
+                  origin, "sync."));
     auto& s = config.sync;
     KRAKEN_RETURN_IF_ERROR(Read(*t, "interval_seconds", s.interval_seconds, origin, "sync."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "conflict_policy", s.conflict_policy, origin, "sync."));
@@ -282,8 +298,7 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
       if (node == nullptr) continue;
       const auto* table = node->as_table();
       if (table == nullptr) {
-        return Invalid(origin, fmt::format("'sync.{}' must be a table: column = \"policy\"",
-                                           name));
+        return Invalid(origin, fmt::format("'sync.{}' must be a table: column = \"policy\"", name));
       }
       for (const auto& [column, policy] : *table) {
         auto text = policy.value<std::string>();

@@ -157,6 +157,22 @@ TEST(ConfigTest, ServiceSectionTyposAndWrongTypesAreErrors) {
       << wrong.error().message;
 }
 
+TEST(ConfigTest, AdminRoleIdsAreTrimmedAndMustBeSnowflakes) {
+  // Found by fuzzing: " 123" was kept as is and could never match a role, so
+  // the admins were locked out without a word.
+  auto spaced = ParseConfig("[discord]\nadmin_role_ids = [\" 1380490000000000001 \"]\n", "k.toml",
+                            FakeEnv({}));
+  ASSERT_TRUE(spaced.ok()) << spaced.error().message;
+  ASSERT_EQ(spaced->discord.admin_role_ids.size(), 1u);
+  EXPECT_EQ(spaced->discord.admin_role_ids[0], "1380490000000000001");
+  auto named = ParseConfig("[discord]\nadmin_role_ids = [\"Officers\"]\n", "k.toml", FakeEnv({}));
+  ASSERT_FALSE(named.ok());
+  EXPECT_NE(named.error().message.find("'Officers', which is not a Discord role id"),
+            std::string::npos)
+      << named.error().message;
+  EXPECT_NE(named.error().message.find("k.toml"), std::string::npos) << named.error().message;
+}
+
 TEST(ConfigTest, SyncPoliciesAreCheckedAgainstTheSchema) {
   auto ok = ParseConfig(R"(
 [sync]

@@ -22,6 +22,10 @@ class StateFileTest : public CoreTest {
     Open(options, /*keep_quotas=*/false, import_keys);
     token_.clear();
   }
+  net::ServerResponse BatchUpdate(const std::string& requests_json) {
+    return Call("POST", "/v4/spreadsheets/" + id_ + ":batchUpdate",
+                "{\"requests\":" + requests_json + "}");
+  }
   std::string ReadState() const {
     std::ifstream in(path_);
     std::stringstream s;
@@ -34,58 +38,53 @@ class StateFileTest : public CoreTest {
 
 TEST_F(StateFileTest, HiddenColumnsMoveWithInsertsAndSurviveARestart) {
   MakeSpreadsheet({"Pilots"});
-  auto batch = [&](const std::string& requests) {
-    return Call("POST", "/v4/spreadsheets/" + id_ + ":batchUpdate",
-                "{\"requests\":" + requests + "}");
-  };
-  ASSERT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+  ASSERT_EQ(
+      BatchUpdate(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
                   R"("startIndex":0,"endIndex":1},"properties":{"hiddenByUser":true},)"
                   R"("fields":"hiddenByUser"}}])")
-                .status,
-            200);
+          .status,
+      200);
   EXPECT_NE(ReadState().find(R"("hidden_cols":[0])"), std::string::npos) << ReadState();
   // Two columns inserted before it: the hidden column is now C.
-  ASSERT_EQ(batch(R"([{"insertDimension":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
-                  R"("startIndex":0,"endIndex":2}}}])")
+  ASSERT_EQ(BatchUpdate(R"([{"insertDimension":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+                        R"("startIndex":0,"endIndex":2}}}])")
                 .status,
             200);
   Reopen();
   token_ = TokenFor(kAccount);
   EXPECT_NE(ReadState().find(R"("hidden_cols":[2])"), std::string::npos) << ReadState();
   // The field mask is required, and a range outside the grid is an error.
-  EXPECT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+  EXPECT_EQ(
+      BatchUpdate(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
                   R"("startIndex":0,"endIndex":1},"properties":{"hiddenByUser":false}}}])")
+          .status,
+      400);
+  EXPECT_EQ(BatchUpdate(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"ROWS",)"
+                        R"("startIndex":999,"endIndex":1001},"properties":{"hiddenByUser":true},)"
+                        R"("fields":"hiddenByUser"}}])")
                 .status,
             400);
-  EXPECT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"ROWS",)"
-                  R"("startIndex":999,"endIndex":1001},"properties":{"hiddenByUser":true},)"
-                  R"("fields":"hiddenByUser"}}])")
-                .status,
-            400);
-  ASSERT_EQ(batch(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
+  ASSERT_EQ(
+      BatchUpdate(R"([{"updateDimensionProperties":{"range":{"sheetId":0,"dimension":"COLUMNS",)"
                   R"("startIndex":2,"endIndex":3},"properties":{"hiddenByUser":false},)"
                   R"("fields":"hiddenByUser"}}])")
-                .status,
-            200);
+          .status,
+      200);
   EXPECT_NE(ReadState().find(R"("hidden_cols":[])"), std::string::npos) << ReadState();
 }
 
 TEST_F(StateFileTest, NotesStayWithTheirCellsAndSurviveARestart) {
   MakeSpreadsheet({"Pilots"});
-  auto batch = [&](const std::string& requests) {
-    return Call("POST", "/v4/spreadsheets/" + id_ + ":batchUpdate",
-                "{\"requests\":" + requests + "}");
-  };
-  ASSERT_EQ(
-      batch(R"([{"updateCells":{"range":{"sheetId":0,"startRowIndex":3,"endRowIndex":4,)"
-            R"("startColumnIndex":2,"endColumnIndex":3},"rows":[{"values":[{"note":"why"}]}],)"
-            R"("fields":"note"}}])")
-          .status,
-      200);
+  ASSERT_EQ(BatchUpdate(
+                R"([{"updateCells":{"range":{"sheetId":0,"startRowIndex":3,"endRowIndex":4,)"
+                R"("startColumnIndex":2,"endColumnIndex":3},"rows":[{"values":[{"note":"why"}]}],)"
+                R"("fields":"note"}}])")
+                .status,
+            200);
   EXPECT_EQ(*core_->Note(id_, "Pilots", 3, 2), "why");
   // A row inserted above moves the note down with its cell.
-  ASSERT_EQ(batch(R"([{"insertDimension":{"range":{"sheetId":0,"dimension":"ROWS",)"
-                  R"("startIndex":0,"endIndex":1}}}])")
+  ASSERT_EQ(BatchUpdate(R"([{"insertDimension":{"range":{"sheetId":0,"dimension":"ROWS",)"
+                        R"("startIndex":0,"endIndex":1}}}])")
                 .status,
             200);
   Reopen();
@@ -93,8 +92,8 @@ TEST_F(StateFileTest, NotesStayWithTheirCellsAndSurviveARestart) {
   EXPECT_EQ(*core_->Note(id_, "Pilots", 3, 2), "");
   EXPECT_EQ(*core_->Note(id_, "Pilots", 4, 2), "why");
   // Values through updateCells are not emulated: said so, not silently dropped.
-  const auto values = batch(R"([{"updateCells":{"range":{"sheetId":0},"rows":[],)"
-                            R"("fields":"userEnteredValue"}}])");
+  const auto values = BatchUpdate(R"([{"updateCells":{"range":{"sheetId":0},"rows":[],)"
+                                  R"("fields":"userEnteredValue"}}])");
   EXPECT_EQ(values.status, 400);
   EXPECT_NE(values.body.find("notes only"), std::string::npos) << values.body;
   EXPECT_FALSE(core_->Note(id_, "Nope", 0, 0).ok());
