@@ -11,6 +11,7 @@
 # grows). --jobs runs that many targets at once (bare --jobs: one per core).
 # Prints each target's executions and result, then a summary table; exits 1 if
 # any target crashed, leaked, timed out or ran out of memory, naming the input.
+# KRAKEN_FUZZ_SEED fixes libFuzzer's seed (default 0: a new one each run).
 set -euo pipefail
 
 all_targets=(interactions event_codec a1 sheet_import config csv_import)
@@ -72,6 +73,7 @@ run_target() {
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$build/tests/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -seed="${KRAKEN_FUZZ_SEED:-0}" \
       -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "${dict[@]}" "$dir/corpus" \
       >"$dir/log" 2>&1 || status=$?
   local execs rate

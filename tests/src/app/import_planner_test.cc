@@ -125,6 +125,18 @@ TEST_F(ImportPlannerTest, RowsMissingFromTheFileAreOnlyListedWithoutRemoveMissin
   EXPECT_EQ(std::get<ImportBatchCommitted>(plan.events.back().payload).rows_removed, 0u);
 }
 
+TEST_F(ImportPlannerTest, BlanksAroundAKeyAreNotPartOfIt) {
+  // Found by fuzzing: a tab after a ticker was kept, the row refused, and the
+  // corp read as missing from the file (so removed with --remove-missing).
+  const ImportPlan plan = Plan(
+      "ticker,name,status\n"
+      "KRKN\t,Kraken Deep Industries,member\n"
+      " \tBLKWT ,Blackwater Tide,member\n");
+  EXPECT_THAT(plan.rejected, IsEmpty());
+  EXPECT_THAT(plan.added, IsEmpty());
+  EXPECT_EQ(plan.unchanged, 2u);
+}
+
 TEST_F(ImportPlannerTest, RejectedCellsSayWhyAndTheRestOfTheRowIsStillPlanned) {
   const ImportPlan plan = Plan(
       "name,corp,clone,notes\n"
