@@ -31,12 +31,6 @@ bool IsIdentifier(std::string_view s) {
   });
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 Result<std::string> NormalizeDate(const Column& col, std::string_view v) {
   int y = 0;
   unsigned m = 0, d = 0;
@@ -59,6 +53,12 @@ Result<std::string> NormalizeDate(const Column& col, std::string_view v) {
 }
 
 }  // namespace
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 std::string_view ColumnTypeName(ColumnType type) {
   switch (type) {

@@ -82,6 +82,10 @@ class Schema {
 // characters: letters, digits, '.', '-', '_'). The error says what is allowed.
 Status ValidateKey(Table table, std::string_view key);
 
+// `s` without the spaces and tabs around it: blanks a spreadsheet or a file
+// leaves around a value are not part of it.
+std::string_view Trim(std::string_view s);
+
 // Case-insensitive ASCII comparison, used for keys and enum values.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);

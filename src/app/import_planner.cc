@@ -129,10 +129,7 @@ class Planner {
       // Blanks around a key are the spreadsheet's, not the name's: spaces and tabs
       // go, as around any value (a name left with a tab would not match its row,
       // and the row would read as missing from the file).
-      std::string key = Cell(r, header_.key_cell);
-      while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
-      const auto first = key.find_first_not_of(" \t");
-      key.erase(0, first == std::string::npos ? key.size() : first);
+      const std::string key(Trim(Cell(r, header_.key_cell)));
       if (key.empty()) {
         Reject(line, "", key_name, "",
                fmt::format("the row has no {}; every row needs one", key_name));

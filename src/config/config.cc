@@ -116,9 +116,7 @@ std::vector<std::string> SplitList(std::string_view text) {
   while (start <= text.size()) {
     std::size_t end = text.find(',', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string_view item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    const std::string_view item = Trim(text.substr(start, end - start));
     if (!item.empty()) out.emplace_back(item);
     start = end + 1;
   }
@@ -257,9 +255,7 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     // admins would be locked out with no hint why. Spaces go; anything else that
     // is not a snowflake is an error.
     for (std::string& id : d.admin_role_ids) {
-      const auto first = id.find_first_not_of(" \t");
-      const auto last = id.find_last_not_of(" \t");
-      id = first == std::string::npos ? std::string() : id.substr(first, last - first + 1);
+      id = std::string(Trim(id));
       if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
         return Invalid(
             origin, fmt::format("'discord.admin_role_ids' holds '{}', which is not a Discord role "

@@ -7,12 +7,6 @@
 namespace kraken::sync {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 const std::string& CellAt(const std::vector<std::vector<std::string>>& grid, std::size_t row,
                           int col) {
   static const std::string kEmpty;

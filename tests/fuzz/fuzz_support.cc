@@ -133,11 +133,7 @@ void CheckImportPlan(const AllianceState& state, const CsvTable& csv, const Impo
                      const ImportPlan& plan) {
   const Roster& roster = state.roster();
   const std::string_view key_name = plan.table == Table::kCorp ? "ticker" : "name";
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-  };
+  auto trim = [](std::string_view s) { return Trim(s); };
   // Headers match columns ignoring case and surrounding blanks.
   std::set<std::string> header;
   for (const std::string& h : csv.header) header.insert(ToLower(trim(h)));

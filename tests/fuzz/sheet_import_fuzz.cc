@@ -28,13 +28,8 @@
 namespace {
 
 using kraken::Table;
+using kraken::Trim;
 using TextGrid = std::vector<std::vector<std::string>>;  // as ParseTab reads it
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 TextGrid Decode(std::string_view text) {
   TextGrid grid;
