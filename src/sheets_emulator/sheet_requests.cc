@@ -8,68 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "src/sheets_emulator/dimension_requests.h"
+#include "src/sheets_emulator/request_fields.h"
 #include "src/sheets_emulator/spreadsheet_json.h"
 
 namespace kraken::sheets::emu {
 namespace {
-
-Error Invalid(std::string message) {
-  return MakeError(ErrorCode::kInvalidArgument, std::move(message));
-}
-
-const JsonValue kEmptyObject = JsonValue::Object({});
-
-const JsonValue& ObjectField(const JsonValue& obj, std::string_view key) {
-  const JsonValue* v = obj.Get(key);
-  return v != nullptr && v->is_object() ? *v : kEmptyObject;
-}
-
-Result<std::optional<int>> IntField(const JsonValue& obj, std::string_view key) {
-  const JsonValue* v = obj.Get(key);
-  if (v == nullptr || v->is_null()) return std::optional<int>();
-  if (!v->is_int()) return Invalid(fmt::format("Invalid value at '{}' (TYPE_INT32)", key));
-  return std::optional<int>(v->as_int());
-}
-
-Result<std::optional<std::string>> StringField(const JsonValue& obj, std::string_view key) {
-  const JsonValue* v = obj.Get(key);
-  if (v == nullptr || v->is_null()) return std::optional<std::string>();
-  if (!v->is_string()) return Invalid(fmt::format("Invalid value at '{}' (TYPE_STRING)", key));
-  return std::optional<std::string>(v->string());
-}
-
-bool BoolField(const JsonValue& obj, std::string_view key) {
-  const JsonValue* v = obj.Get(key);
-  return v != nullptr && v->is_bool() && v->boolean();
-}
-
-Result<Sheet*> SheetById(Spreadsheet& ss, const JsonValue& obj) {
-  KRAKEN_ASSIGN_OR_RETURN(auto id, IntField(obj, "sheetId"));
-  Sheet* sheet = ss.FindSheetById(id.value_or(0));
-  if (sheet == nullptr) return Invalid(fmt::format("No grid with id: {}", id.value_or(0)));
-  return sheet;
-}
-
-Result<GridRange> ParseGridRange(const JsonValue& obj) {
-  GridRange r;
-  KRAKEN_ASSIGN_OR_RETURN(auto id, IntField(obj, "sheetId"));
-  r.sheet_id = id.value_or(0);
-  KRAKEN_ASSIGN_OR_RETURN(r.start_row, IntField(obj, "startRowIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(r.end_row, IntField(obj, "endRowIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(r.start_col, IntField(obj, "startColumnIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(r.end_col, IntField(obj, "endColumnIndex"));
-  return r;
-}
-
-Status CheckCellLimit(const Spreadsheet& ss, std::int64_t added) {
-  if (ss.TotalCells() + added > kMaxCellsPerSpreadsheet) {
-    return Invalid(
-        fmt::format("This action would increase the number of cells in the workbook "
-                    "above the limit of {} cells.",
-                    kMaxCellsPerSpreadsheet));
-  }
-  return Ok{};
-}
 
 Status CheckTitle(const Spreadsheet& ss, const std::string& title, int own_id) {
   if (title.empty()) return Invalid("Sheet title must not be empty.");
@@ -77,14 +21,6 @@ Status CheckTitle(const Spreadsheet& ss, const std::string& title, int own_id) {
   if (other != nullptr && other->id != own_id) {
     return Invalid(fmt::format(
         "A sheet with the name \"{}\" already exists. Please enter another name.", title));
-  }
-  return Ok{};
-}
-
-Status CheckGridSize(int rows, int cols) {
-  if (rows < 1 || cols < 1) return Invalid("A grid must have at least one row and one column.");
-  if (cols > kMaxColumns) {
-    return Invalid(fmt::format("A sheet can have at most {} columns.", kMaxColumns));
   }
   return Ok{};
 }
@@ -179,137 +115,6 @@ Status UpdateSheetProperties(Spreadsheet& ss, const JsonValue& req) {
     KRAKEN_ASSIGN_OR_RETURN(auto index, IntField(props, "index"));
     MoveSheet(ss, sheet->id, index.value_or(0));
   }
-  return Ok{};
-}
-
-Status AppendDimension(Spreadsheet& ss, const JsonValue& req) {
-  KRAKEN_ASSIGN_OR_RETURN(Sheet * sheet, SheetById(ss, req));
-  KRAKEN_ASSIGN_OR_RETURN(auto dimension, StringField(req, "dimension"));
-  KRAKEN_ASSIGN_OR_RETURN(auto length, IntField(req, "length"));
-  if (length.value_or(0) <= 0) return Invalid("length must be greater than 0.");
-  if (dimension == "ROWS") {
-    KRAKEN_RETURN_IF_ERROR(CheckCellLimit(ss, static_cast<std::int64_t>(*length) * sheet->cols));
-    sheet->rows += *length;
-  } else if (dimension == "COLUMNS") {
-    KRAKEN_RETURN_IF_ERROR(CheckGridSize(sheet->rows, sheet->cols + *length));
-    KRAKEN_RETURN_IF_ERROR(CheckCellLimit(ss, static_cast<std::int64_t>(*length) * sheet->rows));
-    sheet->cols += *length;
-  } else {
-    return Invalid("dimension must be ROWS or COLUMNS.");
-  }
-  return Ok{};
-}
-
-// A request's DimensionRange: its sheet, which dimension, and [start, end)
-// with the indexes a request may leave out filled in (`default_end` for end).
-struct DimensionSpan {
-  Sheet* sheet = nullptr;
-  bool rows = true;
-  int size = 0;  // rows or columns the sheet has
-  int start = 0;
-  int end = 0;
-};
-
-Result<DimensionSpan> ReadDimensionRange(Spreadsheet& ss, const JsonValue& range,
-                                         std::optional<int> default_end) {
-  DimensionSpan span;
-  KRAKEN_ASSIGN_OR_RETURN(span.sheet, SheetById(ss, range));
-  KRAKEN_ASSIGN_OR_RETURN(auto dimension, StringField(range, "dimension"));
-  if (dimension != "ROWS" && dimension != "COLUMNS") {
-    return Invalid("range.dimension must be ROWS or COLUMNS.");
-  }
-  span.rows = dimension == "ROWS";
-  span.size = span.rows ? span.sheet->rows : span.sheet->cols;
-  KRAKEN_ASSIGN_OR_RETURN(auto start, IntField(range, "startIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(auto end, IntField(range, "endIndex"));
-  span.start = start.value_or(0);
-  span.end = end.value_or(default_end.value_or(span.size));
-  return span;
-}
-
-// Hides or shows rows or columns (properties.hiddenByUser); pixelSize is
-// accepted and ignored, as the emulator draws nothing. The field mask is
-// required, as in Google.
-Status UpdateDimensionProperties(Spreadsheet& ss, const JsonValue& req) {
-  KRAKEN_ASSIGN_OR_RETURN(const DimensionSpan span,
-                          ReadDimensionRange(ss, ObjectField(req, "range"), std::nullopt));
-  const auto [sheet, rows, size, start, end] = span;
-  if (start < 0 || end <= start || end > size) {
-    return Invalid(fmt::format("Invalid dimension range: [{}, {}) is not within the sheet's {} {}.",
-                               start, end, size, rows ? "rows" : "columns"));
-  }
-  KRAKEN_ASSIGN_OR_RETURN(auto fields, StringField(req, "fields"));
-  if (!fields || fields->empty()) return Invalid("'fields' is required (e.g. \"hiddenByUser\").");
-  const JsonValue& properties = ObjectField(req, "properties");
-  auto& hidden = rows ? sheet->hidden_rows : sheet->hidden_cols;
-  std::vector<std::string> names(1);
-  for (char c : *fields) {
-    if (c == ',') {
-      names.emplace_back();
-    } else if (c != ' ') {
-      names.back().push_back(c);
-    }
-  }
-  for (const std::string& f : names) {
-    if (f == "hiddenByUser" || f == "*") {
-      const bool hide = BoolField(properties, "hiddenByUser");
-      for (int i = start; i < end; ++i) {
-        if (hide) {
-          hidden[i] = true;
-        } else {
-          hidden.erase(i);
-        }
-      }
-    } else if (f != "pixelSize" && f != "developerMetadata") {
-      return Invalid(
-          fmt::format("Invalid field mask: '{}' is not a field of DimensionProperties.", f));
-    }
-  }
-  return Ok{};
-}
-
-// insertDimension and deleteDimension share the DimensionRange.
-Status ChangeDimension(Spreadsheet& ss, const JsonValue& req, bool insert) {
-  const JsonValue& range = ObjectField(req, "range");
-  KRAKEN_ASSIGN_OR_RETURN(auto start_opt, IntField(range, "startIndex"));
-  KRAKEN_ASSIGN_OR_RETURN(
-      const DimensionSpan span,
-      ReadDimensionRange(ss, range,
-                         insert ? std::optional<int>(start_opt.value_or(0)) : std::nullopt));
-  const auto [sheet, rows, size, start, end] = span;
-  const char* what = rows ? "row" : "column";
-  if (start < 0 || end <= start) {
-    return Invalid(
-        fmt::format("Invalid dimension range: startIndex {} must be >= 0 and less "
-                    "than endIndex {}.",
-                    start, end));
-  }
-  if (insert) {
-    if (start > size) {
-      return Invalid(fmt::format("Cannot insert {}s at index {}: the sheet has only {} {}s.", what,
-                                 start, size, what));
-    }
-    KRAKEN_RETURN_IF_ERROR(CheckCellLimit(
-        ss, static_cast<std::int64_t>(end - start) * (rows ? sheet->cols : sheet->rows)));
-    if (rows)
-      sheet->InsertRows(start, end - start);
-    else
-      sheet->InsertColumns(start, end - start);
-    return Ok{};
-  }
-  if (end > size) {
-    return Invalid(
-        fmt::format("Cannot delete a {} that doesn't exist. Tried to delete {} index "
-                    "{} but there are only {} {}s.",
-                    what, what, end - 1, size, what));
-  }
-  if (start == 0 && end == size) {
-    return Invalid(fmt::format("You can't delete all the {}s on the sheet.", what));
-  }
-  if (rows)
-    sheet->DeleteRows(start, end);
-  else
-    sheet->DeleteColumns(start, end);
   return Ok{};
 }
 
@@ -503,7 +308,7 @@ bool IsKnownUnsupportedKind(std::string_view kind) {
 
 Result<Sheet*> AddSheet(Spreadsheet& ss, const JsonValue* properties, const RequestEnv& env) {
   const JsonValue& props =
-      properties != nullptr && properties->is_object() ? *properties : kEmptyObject;
+      properties != nullptr && properties->is_object() ? *properties : EmptyObject();
   Sheet sheet;
   KRAKEN_ASSIGN_OR_RETURN(auto title, StringField(props, "title"));
   sheet.title = title.value_or(ss.UnusedSheetTitle());

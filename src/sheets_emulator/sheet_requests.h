@@ -1,8 +1,8 @@
 #pragma once
 // The requests of spreadsheets.batchUpdate the emulator implements: addSheet,
-// deleteSheet, updateSheetProperties, appendDimension, insertDimension,
-// deleteDimension, repeatCell, addProtectedRange, deleteProtectedRange
-// (../shared/reference/sheets-api.md, section 2).
+// deleteSheet, updateSheetProperties, repeatCell, updateCells (notes only),
+// addProtectedRange, deleteProtectedRange, and the row and column requests of
+// dimension_requests.h (../shared/reference/sheets-api.md, section 2).
 //
 // Simplifications: formatting is accepted and not kept (repeatCell applies only
 // `userEnteredValue`); protected ranges are recorded and listed but do not block
