@@ -8,10 +8,10 @@
 
 #include <algorithm>
 
-#include "src/sheets/a1.h"
 #include "src/sync/sheet_grid.h"
 #include "tests/src/app/app_test_support.h"
 #include "tests/src/sheets/emulator_fixture.h"
+#include "tests/src/sync/sheet_edits.h"
 
 namespace kraken::sync {
 namespace {
@@ -51,11 +51,7 @@ class ProjectorTest : public ::testing::Test {
     return *report;
   }
 
-  TextGrid Tab(const std::string& title) {
-    auto read = admin_->BatchGet({sheets::QuoteSheetName(title, true)});
-    if (!read.ok()) throw std::runtime_error(read.error().message);
-    return ToText((*read)[0]);
-  }
+  TextGrid Tab(const std::string& title) { return testing::ReadTab(*admin_, title); }
 
   // The row of `key` in a tab (its 0-based index), or -1.
   int RowOf(const TextGrid& grid, const std::string& key) {
@@ -67,11 +63,7 @@ class ProjectorTest : public ::testing::Test {
 
   // An admin typing into the sheet.
   void Type(const std::string& tab, int row, int col, const std::string& text) {
-    sheets::A1Range a1{tab, row, col, row + 1, col + 1};
-    auto done =
-        admin_->BatchUpdate({ValueRange{sheets::FormatA1ForRequest(a1), {{Cell::String(text)}}}},
-                            sheets::ValueInput::kUserEntered);
-    if (!done.ok()) throw std::runtime_error(done.error().message);
+    testing::TypeInto(*admin_, tab, row, col, text);
   }
 
   int SheetId(const std::string& tab) {
@@ -81,15 +73,7 @@ class ProjectorTest : public ::testing::Test {
   }
 
   std::vector<Event> EventsSince(std::uint64_t seq) {
-    std::vector<Event> out;
-    EXPECT_TRUE(roster_.log()
-                    .Scan(seq + 1, roster_.Head(),
-                          [&](const Event& e) {
-                            out.push_back(e);
-                            return true;
-                          })
-                    .ok());
-    return out;
+    return testing::EventsAfter(roster_.log(), seq);
   }
 
   static constexpr int kCorpCol = 3;  // kraken_id, name, discord_id, corp, ...

@@ -13,6 +13,7 @@
 #include "src/sync/sheet_grid.h"
 #include "tests/src/app/app_test_support.h"
 #include "tests/src/sheets/emulator_fixture.h"
+#include "tests/src/sync/sheet_edits.h"
 
 namespace kraken::sync {
 namespace {
@@ -62,11 +63,7 @@ class SheetPermissionsTest : public ::testing::Test {
     return *report;
   }
 
-  TextGrid Tab(const std::string& title) {
-    auto read = editor_->BatchGet({sheets::QuoteSheetName(title, true)});
-    if (!read.ok()) throw std::runtime_error(read.error().message);
-    return ToText((*read)[0]);
-  }
+  TextGrid Tab(const std::string& title) { return testing::ReadTab(*editor_, title); }
 
   int RowOf(const std::string& key) {
     for (std::size_t r = 0; r < pilots_.size(); ++r) {
@@ -77,23 +74,11 @@ class SheetPermissionsTest : public ::testing::Test {
 
   // Someone with edit access typing into a cell.
   void Type(const std::string& tab, int row, int col, const std::string& text) {
-    sheets::A1Range a1{tab, row, col, row + 1, col + 1};
-    auto done =
-        editor_->BatchUpdate({ValueRange{sheets::FormatA1ForRequest(a1), {{Cell::String(text)}}}},
-                             sheets::ValueInput::kUserEntered);
-    if (!done.ok()) throw std::runtime_error(done.error().message);
+    testing::TypeInto(*editor_, tab, row, col, text);
   }
 
   std::vector<Event> EventsSince(std::uint64_t seq) {
-    std::vector<Event> out;
-    EXPECT_TRUE(roster_.log()
-                    .Scan(seq + 1, roster_.Head(),
-                          [&](const Event& e) {
-                            out.push_back(e);
-                            return true;
-                          })
-                    .ok());
-    return out;
+    return testing::EventsAfter(roster_.log(), seq);
   }
 
   // One edit the column does not allow: listed with `reason`, recorded as a
