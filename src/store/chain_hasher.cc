@@ -8,11 +8,17 @@
 namespace kraken {
 
 struct ChainHasher::Impl {
-  Impl() : ctx(EVP_MD_CTX_new()) {
+  // SHA-256 is looked up once: EVP_sha256() would have OpenSSL 3 fetch it from
+  // its provider again on every EVP_DigestInit_ex.
+  Impl() : sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx(EVP_MD_CTX_new()) {
     // Allocation failure here is not a condition we can report usefully.
-    if (ctx == nullptr) std::abort();
+    if (sha256 == nullptr || ctx == nullptr) std::abort();
   }
-  ~Impl() { EVP_MD_CTX_free(ctx); }
+  ~Impl() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(sha256);
+  }
+  EVP_MD* sha256;
   EVP_MD_CTX* ctx;
 };
 
@@ -24,7 +30,7 @@ Digest ChainHasher::Next(const Digest& previous, std::string_view hashed_part) {
   unsigned int length = 0;
   // SHA-256 over in-memory bytes cannot fail short of memory corruption.
   [[maybe_unused]] const bool ok =
-      EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) == 1 &&
+      EVP_DigestInit_ex(impl_->ctx, impl_->sha256, nullptr) == 1 &&
       EVP_DigestUpdate(impl_->ctx, previous.data(), previous.size()) == 1 &&
       EVP_DigestUpdate(impl_->ctx, hashed_part.data(), hashed_part.size()) == 1 &&
       EVP_DigestFinal_ex(impl_->ctx, out.data(), &length) == 1;
