@@ -9,8 +9,7 @@
 #include <set>
 
 #include "src/app/command_support.h"
-
-#include "src/app/command_support.h"
+#include "src/store/event_log.h"
 
 namespace kraken {
 namespace {
@@ -233,10 +232,10 @@ std::string RevertKey(const std::vector<Event>& targets) {
   std::vector<std::uint64_t> seqs;
   for (const Event& e : targets) seqs.push_back(e.seq);
   std::string listed = fmt::format("revert:{}", fmt::join(seqs, ","));
-  // The log takes idempotency keys of up to 511 bytes (docs/log-layout.md). Keys
-  // that fit keep the form every earlier revert was recorded with; a large batch
-  // is named by its range, its size and a digest of its sequences instead.
-  if (listed.size() <= 511 || seqs.empty()) return listed;
+  // The log takes idempotency keys of up to kMaxIdempotencyKeyBytes. Keys that
+  // fit keep the form every earlier revert was recorded with; a large batch is
+  // named by its range, its size and a digest of its sequences instead.
+  if (listed.size() <= kMaxIdempotencyKeyBytes || seqs.empty()) return listed;
   std::uint64_t digest = 1469598103934665603ULL;  // FNV-1a over the decimal list
   for (unsigned char c : listed) digest = (digest ^ c) * 1099511628211ULL;
   return fmt::format("revert:{}-{}:{}:{:016x}", seqs.front(), seqs.back(), seqs.size(), digest);

@@ -13,6 +13,7 @@
 #include "src/store/log_heads.h"
 #include "src/store/log_keys.h"
 #include "src/store/log_reader.h"
+#include "src/store/log_tables.h"
 #include "src/store/log_verifier.h"
 #include "src/store/log_writer.h"
 
@@ -34,7 +35,7 @@ struct EventLog::Impl {
 
   Result<std::uint64_t> ReadHead(MDB_txn* txn) const {
     std::uint64_t head_seq = 0;
-    if (int rc = ReadHeadSeq(txn, env->dbs(), head_seq); rc != MDB_SUCCESS) {
+    if (int rc = ReadHeadSeq(txn, env->db(), head_seq); rc != MDB_SUCCESS) {
       return env->Translate(rc, "reading the log's head");
     }
     return head_seq;
@@ -73,7 +74,7 @@ Result<std::uint64_t> EventLog::StreamVersion(std::string_view stream) const {
   KRAKEN_RETURN_IF_ERROR(CheckStreamName(stream));
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
   std::uint64_t version = 0;
-  if (int rc = ReadStreamVersion(txn.get(), impl_->env->dbs(), stream, version);
+  if (int rc = ReadStreamVersion(txn.get(), impl_->env->db(), stream, version);
       rc != MDB_SUCCESS) {
     return impl_->env->Translate(rc, fmt::format("reading the version of stream {}", stream));
   }
@@ -83,8 +84,8 @@ Result<std::uint64_t> EventLog::StreamVersion(std::string_view stream) const {
 Result<std::optional<AppendResult>> EventLog::FindIdempotencyKey(std::string_view key) const {
   KRAKEN_RETURN_IF_ERROR(CheckIdempotencyKey(key));
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  MDB_val k = ToVal(key), value;
-  const int rc = mdb_get(txn.get(), impl_->env->dbs().idempotency, &k, &value);
+  MDB_val value;
+  const int rc = TableGet(txn.get(), impl_->env->db(), Table::kIdempotency, key, value);
   if (rc == MDB_NOTFOUND) return std::optional<AppendResult>();
   if (rc != MDB_SUCCESS || value.mv_size != 16) {
     return rc != MDB_SUCCESS ? impl_->env->Translate(rc, "reading the idempotency index")
@@ -117,15 +118,14 @@ Status EventLog::Scan(std::uint64_t from_seq, std::uint64_t to_seq,
 Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream) const {
   KRAKEN_RETURN_IF_ERROR(CheckStreamName(stream));
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  Cursor cursor;
-  int rc = cursor.Open(txn.get(), impl_->env->dbs().streams);
+  TableCursor cursor;
+  int rc = cursor.Open(txn.get(), impl_->env->db(), Table::kStreams);
   if (rc != MDB_SUCCESS) return impl_->env->Translate(rc, "reading a stream");
   DecoderPool::Lease decoder = impl_->decoders.Acquire();
   const std::string prefix = StreamIndexPrefix(stream);
   std::vector<Event> events;
-  MDB_val key = ToVal(prefix), value;
-  for (rc = cursor.Get(key, value, MDB_SET_RANGE); rc == MDB_SUCCESS;
-       rc = cursor.Get(key, value, MDB_NEXT)) {
+  MDB_val key, value;
+  for (rc = cursor.Seek(prefix, key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
     const std::string_view index_key = ToView(key);
     // Stream names hold no NUL, so "<stream>\0" starts this stream's keys only.
     if (index_key.size() != prefix.size() + 8 || !index_key.starts_with(prefix)) break;
@@ -150,8 +150,8 @@ Status EventLog::PutSnapshot(std::string_view name, std::uint64_t seq, std::stri
 Result<std::optional<StoredSnapshot>> EventLog::GetSnapshot(std::string_view name) const {
   KRAKEN_RETURN_IF_ERROR(CheckSnapshotName(name));
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  MDB_val key = ToVal(name), value;
-  const int rc = mdb_get(txn.get(), impl_->env->dbs().snapshots, &key, &value);
+  MDB_val value;
+  const int rc = TableGet(txn.get(), impl_->env->db(), Table::kSnapshots, name, value);
   if (rc == MDB_NOTFOUND) return std::optional<StoredSnapshot>();
   if (rc != MDB_SUCCESS) {
     return impl_->env->Translate(rc, fmt::format("reading snapshot \"{}\"", name));
@@ -202,25 +202,23 @@ Result<LogStats> EventLog::Stats() const {
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
   LogStats stats;
   KRAKEN_ASSIGN_OR_RETURN(stats.head_seq, impl_->ReadHead(txn.get()));
-  MDB_stat keys;
-  int rc = CountStreams(txn.get(), env.dbs(), stats.streams);
-  if (rc == MDB_SUCCESS) rc = mdb_stat(txn.get(), env.dbs().idempotency, &keys);
+  int rc = CountStreams(txn.get(), env.db(), stats.streams);
+  if (rc == MDB_SUCCESS) rc = CountTable(txn.get(), env.db(), Table::kIdempotency,
+                                         stats.idempotency_keys);
   if (rc != MDB_SUCCESS) return env.Translate(rc, "reading the log's statistics");
-  stats.idempotency_keys = keys.ms_entries;
   const LmdbEnv::Usage usage = env.MapUsage();
   stats.map_bytes = usage.map_bytes;
   stats.used_bytes = usage.used_bytes;
   stats.readers_cleared_on_open = env.readers_cleared_on_open();
 
   // The newest snapshot, whatever its owner's name.
-  Cursor cursor;
-  if ((rc = cursor.Open(txn.get(), env.dbs().snapshots)) != MDB_SUCCESS) {
+  TableCursor cursor;
+  if ((rc = cursor.Open(txn.get(), env.db(), Table::kSnapshots)) != MDB_SUCCESS) {
     return env.Translate(rc, "reading the snapshots");
   }
   MDB_val key, value;
   bool found = false;
-  for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
-       rc = cursor.Get(key, value, MDB_NEXT)) {
+  for (rc = cursor.First(key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
     if (value.mv_size < 8) continue;
     const std::uint64_t seq = ReadBigEndian64(ToView(value));
     if (!found || seq > stats.snapshot_seq) {

@@ -11,6 +11,8 @@
 #include <system_error>
 
 #include "src/store/log_keys.h"
+#include "src/store/log_tables.h"
+#include "src/store/log_upgrade.h"
 
 namespace kraken {
 namespace {
@@ -41,12 +43,6 @@ Error DiskFull(const std::string& dir) {
 }
 
 }  // namespace
-
-std::uint64_t SeqOfKey(const MDB_val& key) {
-  std::uint64_t seq = 0;
-  if (key.mv_size == sizeof(seq)) std::memcpy(&seq, key.mv_data, sizeof(seq));
-  return seq;
-}
 
 Cursor::~Cursor() {
   if (cursor_ != nullptr) mdb_cursor_close(cursor_);
@@ -162,47 +158,73 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& dir, std::uint
   env->readers_cleared_ = static_cast<std::uint64_t>(dead);
   MDB_stat stat;
   if (mdb_env_stat(raw, &stat) == MDB_SUCCESS) env->page_size_ = stat.ms_psize;
-  KRAKEN_RETURN_IF_ERROR(env->OpenDatabases());
+  KRAKEN_RETURN_IF_ERROR(env->OpenTables());
   return env;
 }
 
 LmdbEnv::~LmdbEnv() { mdb_env_close(env_); }
 
-Status LmdbEnv::OpenDatabases() {
-  std::optional<Txn> txn;
-  if (int rc = Begin(0, txn); rc != MDB_SUCCESS) return Translate(rc, "opening the databases");
-  struct Named {
-    const char* name;
-    unsigned flags;
-    MDB_dbi* dbi;
-  };
-  const Named all[] = {{kEventsDb, MDB_INTEGERKEY, &dbs_.events},
-                       {kStreamsDb, 0, &dbs_.streams},
-                       {kIdempotencyDb, 0, &dbs_.idempotency},
-                       {kMetaDb, 0, &dbs_.meta},
-                       {kSnapshotsDb, 0, &dbs_.snapshots}};
-  for (const Named& db : all) {
-    if (int rc = mdb_dbi_open(txn->get(), db.name, db.flags | MDB_CREATE, db.dbi);
-        rc != MDB_SUCCESS) {
-      return Translate(rc, fmt::format("opening the {} database", db.name));
+Status LmdbEnv::OpenTables() {
+  // Converting an older log may need more map than it has: grow and start over.
+  for (int attempt = 0;; ++attempt) {
+    bool upgrading = false;
+    int rc = TryOpenTables(upgrading);
+    if (rc == MDB_MAP_FULL && upgrading && attempt < kMaxResizeRetries) {
+      if (rc = Resize(MapUsage().map_bytes * 2); rc == MDB_SUCCESS) continue;
     }
+    if (rc == kForeignFormat) return foreign_format_;
+    if (rc != MDB_SUCCESS) {
+      return Translate(rc, upgrading ? fmt::format("converting the {} log to {}", kLogFormat2Tag,
+                                                   kLogFormatTag)
+                                     : std::string("opening the log's tables"));
+    }
+    return Ok{};
   }
-  MDB_val key = ToVal(kMetaFormat), value;
-  int rc = mdb_get(txn->get(), dbs_.meta, &key, &value);
-  if (rc == MDB_SUCCESS && ToView(value) != kLogFormatTag) {
-    return MakeError(ErrorCode::kCorrupt,
-                     fmt::format("{} holds a log in format \"{}\"; this build reads \"{}\"", dir_,
-                                 ToView(value), kLogFormatTag));
-  }
+}
+
+int LmdbEnv::TryOpenTables(bool& upgrading) {
+  std::optional<Txn> txn;
+  if (int rc = Begin(0, txn); rc != MDB_SUCCESS) return rc;
+  if (int rc = mdb_dbi_open(txn->get(), nullptr, 0, &db_); rc != MDB_SUCCESS) return rc;
+  auto refuse = [&](std::string message) {
+    foreign_format_ = MakeError(ErrorCode::kCorrupt, std::move(message));
+    return kForeignFormat;
+  };
+  auto other_format = [&](std::string_view format) {
+    return refuse(fmt::format("{} holds a log in format \"{}\"; this build reads \"{}\"", dir_,
+                              format, kLogFormatTag));
+  };
+  auto not_a_log = [&] {
+    return refuse(fmt::format("{} holds an LMDB environment that is not a KRAKEN event log (it has "
+                              "no format tag); give KRAKEN a new or empty directory",
+                              dir_));
+  };
+  // The tag is in the named database "meta", where every build has looked for it.
+  int rc = mdb_dbi_open(txn->get(), kMetaDb, 0, &meta_);
   if (rc == MDB_NOTFOUND) {
-    MDB_val tag = ToVal(kLogFormatTag);
-    rc = mdb_put(txn->get(), dbs_.meta, &key, &tag, 0);
+    // A new log, unless the environment holds something else.
+    MDB_stat stat;
+    if (rc = mdb_stat(txn->get(), db_, &stat); rc != MDB_SUCCESS) return rc;
+    if (stat.ms_entries != 0) return not_a_log();
+    MDB_val key = ToVal(kMetaFormat), tag = ToVal(kLogFormatTag);
+    rc = mdb_dbi_open(txn->get(), kMetaDb, MDB_CREATE, &meta_);
+    if (rc == MDB_SUCCESS) rc = mdb_put(txn->get(), meta_, &key, &tag, 0);
+    return rc == MDB_SUCCESS ? txn->Commit() : rc;
   }
-  // Committed even when nothing changed: an aborted transaction would close the
-  // database handles it opened.
-  if (rc == MDB_SUCCESS) rc = txn->Commit();
-  if (rc != MDB_SUCCESS) return Translate(rc, "opening the databases");
-  return Ok{};
+  if (rc == MDB_INCOMPATIBLE) return not_a_log();  // "meta" is an ordinary key there
+  if (rc != MDB_SUCCESS) return rc;
+  MDB_val key = ToVal(kMetaFormat), value;
+  rc = mdb_get(txn->get(), meta_, &key, &value);
+  if (rc == MDB_NOTFOUND) return not_a_log();
+  if (rc != MDB_SUCCESS) return rc;
+  if (ToView(value) == kLogFormat2Tag) {
+    upgrading = true;
+    if (rc = UpgradeFromLog2(txn->get(), db_, meta_); rc != MDB_SUCCESS) return rc;
+  } else if (ToView(value) != kLogFormatTag) {
+    return other_format(ToView(value));
+  }
+  // Committed even when nothing changed: aborting would close the "meta" handle.
+  return txn->Commit();
 }
 
 int LmdbEnv::Begin(unsigned flags, std::optional<Txn>& out) {

@@ -1,6 +1,6 @@
 #pragma once
-// LmdbEnv: the one LMDB environment of a log directory, its named databases, the
-// lock that lets the map be resized, and the one translation of LMDB return codes
+// LmdbEnv: the one LMDB environment of a log directory, the database holding the
+// log's tables (log_tables.h), the lock that lets the map be resized, and the one translation of LMDB return codes
 // into Errors. Private to src/store: this is the only header that names LMDB
 // types, and only src/store/*.cc include it (event_log.h stays free of LMDB).
 
@@ -17,25 +17,12 @@
 
 namespace kraken {
 
-struct LogDbs {
-  MDB_dbi events = 0;       // seq (native uint64, MDB_INTEGERKEY) -> record
-  MDB_dbi streams = 0;      // stream '\0' version (8 bytes BE) -> seq (8 bytes BE)
-  MDB_dbi idempotency = 0;  // key -> first seq, last seq (8 bytes BE each)
-  MDB_dbi meta = 0;         // format -> kLogFormatTag
-  MDB_dbi snapshots = 0;    // name -> seq (8 bytes BE) + bytes
-};
-
 inline MDB_val ToVal(std::string_view bytes) {
   return MDB_val{bytes.size(), const_cast<char*>(bytes.data())};
 }
 inline std::string_view ToView(const MDB_val& val) {
   return {static_cast<const char*>(val.mv_data), val.mv_size};
 }
-// The events database's key for `seq`; points into `seq`, which must outlive it.
-inline MDB_val SeqKey(std::uint64_t& seq) { return MDB_val{sizeof(seq), &seq}; }
-// 0 if `key` is not an 8-byte integer key.
-std::uint64_t SeqOfKey(const MDB_val& key);
-
 // A cursor, closed on destruction.
 class Cursor {
  public:
@@ -59,8 +46,9 @@ Error LmdbError(int rc, std::string_view doing, const std::string& dir);
 
 class LmdbEnv {
  public:
-  // Opens (creating `dir` and the databases if needed) with MDB_NOTLS and at least
-  // `map_bytes` of map, and clears stale reader slots.
+  // Opens (creating `dir` and the log if needed) with MDB_NOTLS and at least
+  // `map_bytes` of map, and clears stale reader slots. A kraken-log-2 log is
+  // converted to the current layout first (log_upgrade.h).
   static Result<std::unique_ptr<LmdbEnv>> Open(const std::string& dir, std::uint64_t map_bytes);
   ~LmdbEnv();
   LmdbEnv(const LmdbEnv&) = delete;
@@ -105,17 +93,26 @@ class LmdbEnv {
   Error Translate(int rc, std::string_view doing) const { return LmdbError(rc, doing, dir_); }
 
   MDB_env* env() const { return env_; }
-  const LogDbs& dbs() const { return dbs_; }
+  // The database holding every table: LMDB's main one.
+  MDB_dbi db() const { return db_; }
+  // The named database "meta" holding the format tag (log_keys.h).
+  MDB_dbi meta_db() const { return meta_; }
   const std::string& dir() const { return dir_; }
   std::uint64_t readers_cleared_on_open() const { return readers_cleared_; }
 
  private:
   LmdbEnv(std::string dir, MDB_env* env) : dir_(std::move(dir)), env_(env) {}
-  Status OpenDatabases();
+  Status OpenTables();
+  // One attempt at OpenTables; `upgrading` is set once an older log is being
+  // converted. kForeignFormat: refused, with foreign_format_ saying why.
+  int TryOpenTables(bool& upgrading);
+  static constexpr int kForeignFormat = -1;
 
   std::string dir_;
   MDB_env* env_;
-  LogDbs dbs_;
+  MDB_dbi db_ = 0;
+  MDB_dbi meta_ = 0;
+  Error foreign_format_{};
   std::uint64_t page_size_ = 4096;
   std::uint64_t readers_cleared_ = 0;
   // Shared by every transaction of this process; exclusive while resizing, which

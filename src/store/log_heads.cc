@@ -7,6 +7,7 @@
 #include "events/codec.h"
 #include "events/event.h"
 #include "src/store/log_keys.h"
+#include "src/store/log_tables.h"
 
 namespace kraken {
 namespace {
@@ -28,30 +29,36 @@ std::optional<std::int64_t> RecordTimestamp(std::string_view record) {
 
 }  // namespace
 
-int ReadHeadSeq(MDB_txn* txn, const LogDbs& dbs, std::uint64_t& head_seq) {
+int ReadHeadSeq(MDB_txn* txn, MDB_dbi db, std::uint64_t& head_seq) {
   head_seq = 0;
-  Cursor cursor;
-  int rc = cursor.Open(txn, dbs.events);
+  TableCursor cursor;
+  int rc = cursor.Open(txn, db, Table::kEvents);
   if (rc != MDB_SUCCESS) return rc;
   MDB_val key, value;
-  rc = cursor.Get(key, value, MDB_LAST);
+  rc = cursor.Last(key, value);
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // nothing appended yet
   if (rc != MDB_SUCCESS) return rc;
-  head_seq = SeqOfKey(key);
+  head_seq = SeqOfEventKey(ToView(key));
   return head_seq == 0 ? MDB_CORRUPTED : MDB_SUCCESS;
 }
 
-int ReadChainHead(MDB_txn* txn, const LogDbs& dbs, ChainHead& head) {
+namespace {
+
+int ReadChainHead(MDB_txn* txn, MDB_dbi db, const ChainHead* known, ChainHead& head) {
   head = ChainHead{};
-  Cursor cursor;
-  int rc = cursor.Open(txn, dbs.events);
+  TableCursor cursor;
+  int rc = cursor.Open(txn, db, Table::kEvents);
   if (rc != MDB_SUCCESS) return rc;
   MDB_val key, value;
-  rc = cursor.Get(key, value, MDB_LAST);
+  rc = cursor.Last(key, value);
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;
   if (rc != MDB_SUCCESS) return rc;
-  head.head_seq = SeqOfKey(key);
+  head.head_seq = SeqOfEventKey(ToView(key));
   if (head.head_seq == 0) return MDB_CORRUPTED;
+  if (known != nullptr && known->head_seq == head.head_seq) {
+    head = *known;
+    return MDB_SUCCESS;
+  }
   const std::string_view record = ToView(value);
   const std::optional<std::int64_t> ts = RecordTimestamp(record);
   // HashedPart checks the suffix is `,"hash":"<64 hex digits>"}`.
@@ -65,21 +72,31 @@ int ReadChainHead(MDB_txn* txn, const LogDbs& dbs, ChainHead& head) {
   return MDB_SUCCESS;
 }
 
-int ReadStreamVersion(MDB_txn* txn, const LogDbs& dbs, std::string_view stream,
+}  // namespace
+
+int ReadChainHead(MDB_txn* txn, MDB_dbi db, ChainHead& head) {
+  return ReadChainHead(txn, db, nullptr, head);
+}
+
+int ReadChainHeadKnowing(MDB_txn* txn, MDB_dbi db, const ChainHead& known, ChainHead& head) {
+  return ReadChainHead(txn, db, &known, head);
+}
+
+int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream,
                       std::uint64_t& version) {
   version = 0;
-  Cursor cursor;
-  int rc = cursor.Open(txn, dbs.streams);
+  TableCursor cursor;
+  int rc = cursor.Open(txn, db, Table::kStreams);
   if (rc != MDB_SUCCESS) return rc;
-  // The stream's last key is the one just before "<stream>\x01", or the last key
-  // of all when nothing sorts after the stream.
+  // The stream's last key is the one just before "<stream>\x01", or the table's
+  // last key when nothing sorts after the stream.
   const std::string end = StreamIndexEnd(stream);
-  MDB_val key = ToVal(end), value;
-  rc = cursor.Get(key, value, MDB_SET_RANGE);
+  MDB_val key, value;
+  rc = cursor.Seek(end, key, value);
   if (rc == MDB_SUCCESS) {
-    rc = cursor.Get(key, value, MDB_PREV);
+    rc = cursor.Prev(key, value);
   } else if (rc == MDB_NOTFOUND) {
-    rc = cursor.Get(key, value, MDB_LAST);
+    rc = cursor.Last(key, value);
   }
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // no key before it: a new stream
   if (rc != MDB_SUCCESS) return rc;
@@ -92,24 +109,23 @@ int ReadStreamVersion(MDB_txn* txn, const LogDbs& dbs, std::string_view stream,
   return MDB_SUCCESS;
 }
 
-int CountStreams(MDB_txn* txn, const LogDbs& dbs, std::uint64_t& streams) {
+int CountStreams(MDB_txn* txn, MDB_dbi db, std::uint64_t& streams) {
   streams = 0;
-  Cursor cursor;
-  int rc = cursor.Open(txn, dbs.streams);
+  TableCursor cursor;
+  int rc = cursor.Open(txn, db, Table::kStreams);
   if (rc != MDB_SUCCESS) return rc;
   MDB_val key, value;
-  rc = cursor.Get(key, value, MDB_FIRST);
+  rc = cursor.First(key, value);
   while (rc == MDB_SUCCESS) {
     std::string_view stream;
     std::uint64_t version = 0;
     if (!ParseStreamIndexKey(ToView(key), stream, version)) {
-      rc = cursor.Get(key, value, MDB_NEXT);  // malformed; Verify reports it
+      rc = cursor.Next(key, value);  // malformed; Verify reports it
       continue;
     }
     ++streams;
     const std::string end = StreamIndexEnd(stream);  // `stream` points into the page
-    key = ToVal(end);
-    rc = cursor.Get(key, value, MDB_SET_RANGE);
+    rc = cursor.Seek(end, key, value);
   }
   return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
 }

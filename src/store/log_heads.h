@@ -1,7 +1,7 @@
 #pragma once
 // The log's heads, read from where they are stored once rather than kept in
 // copies that every append would have to rewrite (docs/log-layout.md): the chain
-// head is the last record of the events database, and a stream's version is the
+// head is the last record of the events table, and a stream's version is the
 // last entry of its stream index. Private to src/store.
 
 #include <cstdint>
@@ -19,22 +19,27 @@ struct ChainHead {
   std::int64_t last_ts = 0;    // its timestamp; no event may be older
 };
 
-// The sequence of the newest event: the last key of the events database (0 if
+// The sequence of the newest event: the last key of the events table (0 if
 // the log is empty). MDB_CORRUPTED if that key is not a sequence.
-int ReadHeadSeq(MDB_txn* txn, const LogDbs& dbs, std::uint64_t& head_seq);
+int ReadHeadSeq(MDB_txn* txn, MDB_dbi db, std::uint64_t& head_seq);
 
 // The chain head: ReadHeadSeq, plus the hash and timestamp of that event, read
 // from its record's hash suffix and "ts" field without decoding the rest. An
 // empty log reads as ChainHead{}. MDB_CORRUPTED (head.head_seq set) if the last
 // record's hash or timestamp cannot be read.
-int ReadChainHead(MDB_txn* txn, const LogDbs& dbs, ChainHead& head);
+int ReadChainHead(MDB_txn* txn, MDB_dbi db, ChainHead& head);
+
+// ReadChainHead, except that when the last event is `known`'s the hash and
+// timestamp are taken from `known` rather than read from its record again: a
+// stored record never changes. The cursor seek for the head seq remains.
+int ReadChainHeadKnowing(MDB_txn* txn, MDB_dbi db, const ChainHead& known, ChainHead& head);
 
 // `stream`'s current version: the version in the last key of its stream index;
 // 0 if it has no events. One cursor seek.
-int ReadStreamVersion(MDB_txn* txn, const LogDbs& dbs, std::string_view stream,
+int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream,
                       std::uint64_t& version);
 
 // How many streams have events: one cursor seek per stream.
-int CountStreams(MDB_txn* txn, const LogDbs& dbs, std::uint64_t& streams);
+int CountStreams(MDB_txn* txn, MDB_dbi db, std::uint64_t& streams);
 
 }  // namespace kraken

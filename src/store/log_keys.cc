@@ -22,6 +22,16 @@ std::uint64_t ReadBigEndian64(std::string_view bytes) {
   return value;
 }
 
+std::string EventKey(std::uint64_t seq) {
+  std::string key;
+  AppendBigEndian64(key, seq);
+  return key;
+}
+
+std::uint64_t SeqOfEventKey(std::string_view key) {
+  return key.size() == 8 ? ReadBigEndian64(key) : 0;
+}
+
 std::string StreamIndexKey(std::string_view stream, std::uint64_t version) {
   std::string key = StreamIndexPrefix(stream);
   AppendBigEndian64(key, version);

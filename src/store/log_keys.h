@@ -1,5 +1,5 @@
 #pragma once
-// Key and value layouts of the log's LMDB databases, specified in
+// Key and value layouts of the log's tables, specified in
 // docs/log-layout.md. Pure byte handling: no LMDB here.
 
 #include <cstdint>
@@ -7,26 +7,39 @@
 #include <string_view>
 
 #include "events/result.h"
+#include "src/store/event_log.h"
 
 namespace kraken {
 
-// Written to meta/format when a log is created; a log with another tag is refused.
-// kraken-log-2 dropped the heads database and the meta keys head_seq, last_hash
-// and last_ts: all are read from the events and the stream index instead.
-inline constexpr std::string_view kLogFormatTag = "kraken-log-2";
-
-// Names of the named databases inside the environment.
-inline constexpr const char* kEventsDb = "events";
-inline constexpr const char* kStreamsDb = "streams";
-inline constexpr const char* kIdempotencyDb = "idempotency";
+// The format tag, in the named database "meta" under "format", written when a
+// log is created; a log with another tag is refused. kraken-log-2 dropped the
+// heads database and the meta keys head_seq, last_hash and last_ts (all are read
+// from the events and the stream index instead); kraken-log-3 moved every table
+// but "meta" into LMDB's main database (one B-tree to update per commit instead
+// of one per table plus the main one). "meta" stays where every earlier build
+// looks for the tag, so an older build refuses a newer log instead of taking it
+// for an empty one.
+inline constexpr std::string_view kLogFormatTag = "kraken-log-3";
+// The layout before, converted in place when opened (log_upgrade.h).
+inline constexpr std::string_view kLogFormat2Tag = "kraken-log-2";
 inline constexpr const char* kMetaDb = "meta";
-inline constexpr const char* kSnapshotsDb = "snapshots";
-
-// The one key in the meta database.
 inline constexpr std::string_view kMetaFormat = "format";
 
-// LMDB's compile-time key limit (mdb_env_get_maxkeysize with the default build).
-inline constexpr std::size_t kMaxKeyBytes = 511;
+// The log's tables. All live in LMDB's main database, each key starting with its
+// table's byte. Events sort last, after the "meta" database's own entry, so each
+// append puts its records at the very end of the database (MDB_APPEND).
+enum class Table : char {
+  kIdempotency = 'I',  // idempotency key -> first seq, last seq (8 bytes BE each)
+  kSnapshots = 'P',    // owner's name -> seq (8 bytes BE), then the snapshot bytes
+  kStreams = 'S',      // stream, '\0', version (8 bytes BE) -> seq (8 bytes BE)
+  kEvents = 'r',       // seq (8 bytes BE) -> the event's record
+};
+static_assert(static_cast<char>(Table::kEvents) > 'm', "events must sort after \"meta\"");
+
+// The longest key of a table: LMDB's compile-time key limit (511 bytes with the
+// default build, mdb_env_get_maxkeysize) less the table's byte.
+inline constexpr std::size_t kMaxKeyBytes = 510;
+static_assert(kMaxKeyBytes == kMaxIdempotencyKeyBytes);
 // A stream index key adds '\0' and an 8-byte version to the stream name.
 inline constexpr std::size_t kStreamIndexSuffixBytes = 9;
 
@@ -34,7 +47,12 @@ void AppendBigEndian64(std::string& out, std::uint64_t value);
 // Reads 8 bytes; `bytes` must hold at least 8.
 std::uint64_t ReadBigEndian64(std::string_view bytes);
 
-// streams database: stream bytes, '\0', version as 8 bytes big-endian, so that one
+// The events table's key of `seq`: 8 bytes big-endian, so keys sort by seq.
+std::string EventKey(std::uint64_t seq);
+// The seq in an events table key; 0 if `key` is not one.
+std::uint64_t SeqOfEventKey(std::string_view key);
+
+// streams table: stream bytes, '\0', version as 8 bytes big-endian, so that one
 // stream's entries are adjacent and in version order.
 std::string StreamIndexKey(std::string_view stream, std::uint64_t version);
 // The prefix shared by every index key of `stream`.
@@ -45,7 +63,7 @@ std::string StreamIndexEnd(std::string_view stream);
 // Splits a stream index key; false if it is not one.
 bool ParseStreamIndexKey(std::string_view key, std::string_view& stream, std::uint64_t& version);
 
-// idempotency database value: first and last sequence, 8 bytes big-endian each.
+// idempotency table value: first and last sequence, 8 bytes big-endian each.
 std::string IdempotencyValue(std::uint64_t first_seq, std::uint64_t last_seq);
 
 // kInvalidArgument with a message naming the limit when a name cannot be a key.

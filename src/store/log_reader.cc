@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "src/store/log_heads.h"
+#include "src/store/log_keys.h"
+#include "src/store/log_tables.h"
 
 namespace kraken {
 namespace {
@@ -47,14 +49,12 @@ void ReadChunk(const LmdbEnv& env, MDB_txn* txn, std::uint64_t& next, std::uint6
   chunk.thrown = nullptr;
   std::size_t count = 0;
   bool stopped = false;
-  Cursor cursor;
-  int rc = cursor.Open(txn, env.dbs().events);
-  std::uint64_t at = next;
-  MDB_val key = SeqKey(at), value;
-  if (rc == MDB_SUCCESS) rc = cursor.Get(key, value, MDB_SET_RANGE);
-  for (; rc == MDB_SUCCESS && next <= last && count < kChunkEvents;
-       rc = cursor.Get(key, value, MDB_NEXT)) {
-    if (SeqOfKey(key) != next) break;
+  TableCursor cursor;
+  int rc = cursor.Open(txn, env.db(), Table::kEvents);
+  MDB_val key, value;
+  if (rc == MDB_SUCCESS) rc = cursor.Seek(EventKey(next), key, value);
+  for (; rc == MDB_SUCCESS && next <= last && count < kChunkEvents; rc = cursor.Next(key, value)) {
+    if (SeqOfEventKey(ToView(key)) != next) break;
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
       stopped = true;
       break;
@@ -225,8 +225,8 @@ Error MissingEvent(std::uint64_t seq, const std::string& dir) {
 
 Result<Event> ReadEvent(const LmdbEnv& env, MDB_txn* txn, std::uint64_t seq,
                         EventDecoder& decoder) {
-  MDB_val key = SeqKey(seq), value;
-  const int rc = mdb_get(txn, env.dbs().events, &key, &value);
+  MDB_val value;
+  const int rc = TableGet(txn, env.db(), Table::kEvents, EventKey(seq), value);
   if (rc == MDB_NOTFOUND) return MissingEvent(seq, env.dir());
   if (rc != MDB_SUCCESS) return env.Translate(rc, fmt::format("reading event {}", seq));
   return decoder.Decode(ToView(value), seq);
@@ -248,7 +248,7 @@ Status ScanEvents(LmdbEnv& env, DecoderPool& decoders, std::uint64_t from_seq, s
   {
     KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, env.BeginRead());
     std::uint64_t head = 0;
-    if (int rc = ReadHeadSeq(txn.get(), env.dbs(), head); rc != MDB_SUCCESS) {
+    if (int rc = ReadHeadSeq(txn.get(), env.db(), head); rc != MDB_SUCCESS) {
       return env.Translate(rc, "reading the log's head");
     }
     last = std::min(to_seq, head);

@@ -11,6 +11,7 @@
 #include "src/store/chain_hasher.h"
 #include "src/store/log_heads.h"
 #include "src/store/log_keys.h"
+#include "src/store/log_tables.h"
 
 namespace kraken {
 namespace {
@@ -31,13 +32,14 @@ class Verifier {
  public:
   Verifier(MDB_txn* txn, const LmdbEnv& env, EventDecoder& decoder,
            const std::function<void(std::uint64_t, std::uint64_t)>& progress)
-      : txn_(txn), dbs_(env.dbs()), env_(env), decoder_(decoder), progress_(progress) {}
+      : txn_(txn), db_(env.db()), env_(env), decoder_(decoder), progress_(progress) {}
 
   Result<VerifyReport> Run() {
     int rc = CheckMetaFormat();
     if (rc == MDB_SUCCESS) rc = CheckEvents();
     if (rc == MDB_SUCCESS) rc = CheckStreamIndex();
     if (rc == MDB_SUCCESS) rc = CheckIdempotencyIndex();
+    if (rc == MDB_SUCCESS) rc = CheckNoStrayKeys();
     if (rc != MDB_SUCCESS) return env_.Translate(rc, "verifying the event log");
     if (suppressed_ > 0) {
       report_.problems.push_back(fmt::format("… and {} more problems", suppressed_));
@@ -64,7 +66,7 @@ class Verifier {
 
   int CheckMetaFormat() {
     MDB_val key = ToVal(kMetaFormat), value;
-    const int rc = mdb_get(txn_, dbs_.meta, &key, &value);
+    const int rc = mdb_get(txn_, env_.meta_db(), &key, &value);
     if (rc == MDB_NOTFOUND) {
       Problem(fmt::format("meta: the format tag is missing (expected \"{}\")", kLogFormatTag));
     } else if (rc != MDB_SUCCESS) {
@@ -79,22 +81,21 @@ class Verifier {
   // The head is the last event and each stream's version its last index entry,
   // so checking the events and both indexes checks the heads too.
   int CheckEvents() {
-    MDB_stat stat;
-    int rc = mdb_stat(txn_, dbs_.events, &stat);
-    if (rc != MDB_SUCCESS) return rc;
-    const std::uint64_t total = stat.ms_entries;
+    std::uint64_t total = 0;  // for the progress; the keys are checked below
+    int rc = ReadHeadSeq(txn_, db_, total);
+    if (rc != MDB_SUCCESS && rc != MDB_CORRUPTED) return rc;
 
-    Cursor cursor;
-    if ((rc = cursor.Open(txn_, dbs_.events))) return rc;
+    TableCursor cursor;
+    if ((rc = cursor.Open(txn_, db_, Table::kEvents))) return rc;
     ChainHasher hasher;
     Digest previous{};  // 32 zero bytes before event 1
     bool chain_known = true;
     std::uint64_t expected_seq = 1;
     std::int64_t last_ts = std::numeric_limits<std::int64_t>::min();
     MDB_val key, value;
-    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
-         rc = cursor.Get(key, value, MDB_NEXT)) {
-      const std::uint64_t seq = SeqOfKey(key);
+    for (rc = cursor.First(key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
+      ++table_keys_;
+      const std::uint64_t seq = SeqOfEventKey(ToView(key));
       if (seq != expected_seq) {
         Problem(seq > expected_seq
                     ? fmt::format("event {}: missing (the sequence jumps from {} to {})",
@@ -115,7 +116,7 @@ class Verifier {
 
     // What the next append continues from: the last record's hash and timestamp.
     ChainHead head;
-    rc = ReadChainHead(txn_, dbs_, head);
+    rc = ReadChainHead(txn_, db_, head);
     if (rc == MDB_CORRUPTED && head.head_seq != 0) {
       Problem(
           fmt::format("event {}: the last event's hash or timestamp cannot be read, so "
@@ -176,8 +177,8 @@ class Verifier {
     last_version = std::max(last_version, event.version);
 
     const std::string index_key = StreamIndexKey(event.stream, event.version);
-    MDB_val key = ToVal(index_key), value;
-    const int rc = mdb_get(txn_, dbs_.streams, &key, &value);
+    MDB_val value;
+    const int rc = TableGet(txn_, db_, Table::kStreams, index_key, value);
     if (rc != MDB_SUCCESS) {
       Problem(fmt::format("event {}: missing from the index of stream {} (version {})", seq,
                           event.stream, event.version));
@@ -195,14 +196,14 @@ class Verifier {
   // Every index entry whose event points back at it was counted by CheckRecord;
   // only when there are more entries than that does each get looked at.
   int CheckStreamIndex() {
-    MDB_stat stat;
-    int rc = mdb_stat(txn_, dbs_.streams, &stat);
-    if (rc != MDB_SUCCESS || stat.ms_entries == indexed_events_) return rc;
-    Cursor cursor;
-    if ((rc = cursor.Open(txn_, dbs_.streams))) return rc;
+    std::uint64_t entries = 0;
+    int rc = CountTable(txn_, db_, Table::kStreams, entries);
+    table_keys_ += entries;
+    if (rc != MDB_SUCCESS || entries == indexed_events_) return rc;
+    TableCursor cursor;
+    if ((rc = cursor.Open(txn_, db_, Table::kStreams))) return rc;
     MDB_val key, value;
-    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
-         rc = cursor.Get(key, value, MDB_NEXT)) {
+    for (rc = cursor.First(key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
       std::string_view stream;
       std::uint64_t version = 0;
       if (!ParseStreamIndexKey(ToView(key), stream, version) || value.mv_size != 8) {
@@ -210,9 +211,9 @@ class Verifier {
                             key.mv_size, value.mv_size));
         continue;
       }
-      std::uint64_t seq = ReadBigEndian64(ToView(value));
-      MDB_val seq_key = SeqKey(seq), record;
-      const int get = mdb_get(txn_, dbs_.events, &seq_key, &record);
+      const std::uint64_t seq = ReadBigEndian64(ToView(value));
+      MDB_val record;
+      const int get = TableGet(txn_, db_, Table::kEvents, EventKey(seq), record);
       if (get == MDB_NOTFOUND) {
         Problem(fmt::format("stream index: {} version {} points at event {}, which does not exist",
                             stream, version, seq));
@@ -230,13 +231,13 @@ class Verifier {
   }
 
   int CheckIdempotencyIndex() {
-    Cursor cursor;
-    int rc = cursor.Open(txn_, dbs_.idempotency);
+    TableCursor cursor;
+    int rc = cursor.Open(txn_, db_, Table::kIdempotency);
     if (rc != MDB_SUCCESS) return rc;
     MDB_val key, value;
-    for (rc = cursor.Get(key, value, MDB_FIRST); rc == MDB_SUCCESS;
-         rc = cursor.Get(key, value, MDB_NEXT)) {
+    for (rc = cursor.First(key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
       ++report_.idempotency_keys_checked;
+      ++table_keys_;
       const std::string_view name = ToView(key);
       if (value.mv_size != 16) {
         Problem(fmt::format("idempotency key \"{}\": malformed entry of {} bytes", name,
@@ -283,8 +284,25 @@ class Verifier {
     return carrying == last - first + 1 && !runs_on;
   }
 
+  // Every key of the database belongs to one of the log's tables or is the
+  // "meta" database: the keys seen in the tables (and the snapshots, counted
+  // here) are all there are.
+  int CheckNoStrayKeys() {
+    std::uint64_t snapshots = 0;
+    int rc = CountTable(txn_, db_, Table::kSnapshots, snapshots);
+    if (rc != MDB_SUCCESS) return rc;
+    MDB_stat stat;
+    if ((rc = mdb_stat(txn_, db_, &stat)) != MDB_SUCCESS) return rc;
+    const std::uint64_t known = table_keys_ + snapshots + 1;  // + the "meta" database
+    if (stat.ms_entries > known) {
+      Problem(fmt::format("the database holds {} keys outside the log's tables (docs/log-layout.md)",
+                          stat.ms_entries - known));
+    }
+    return MDB_SUCCESS;
+  }
+
   MDB_txn* txn_;
-  const LogDbs& dbs_;
+  MDB_dbi db_;
   const LmdbEnv& env_;
   EventDecoder& decoder_;
   const std::function<void(std::uint64_t, std::uint64_t)>& progress_;
@@ -293,6 +311,7 @@ class Verifier {
   std::size_t suppressed_ = 0;
   std::unordered_map<std::string, std::uint64_t> last_versions_;  // stream -> last version
   std::uint64_t indexed_events_ = 0;        // events their stream index points back at
+  std::uint64_t table_keys_ = 0;            // events, stream index and idempotency keys
   std::vector<KeyedEvent> keyed_;           // in sequence order
   std::vector<std::uint64_t> undecodable_;  // in sequence order
 };

@@ -138,7 +138,8 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
   // Read inside the write transaction: another process may have appended.
   ChainHead chain;
   std::optional<Error> unreadable_head;  // fails appends; snapshots need only the seq
-  if (int rc = ReadChainHead(parent->get(), env_.dbs(), chain); rc != MDB_SUCCESS) {
+  if (int rc = ReadChainHeadKnowing(parent->get(), env_.db(), committed_head_, chain);
+      rc != MDB_SUCCESS) {
     if (rc != MDB_CORRUPTED || chain.head_seq == 0) return rc;
     unreadable_head = MakeError(
         ErrorCode::kCorrupt,
@@ -157,13 +158,13 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
     // A group of one needs no nested transaction: a failed job aborts the group's.
     WriteJob& job = *group.front();
     if (refused(job)) return MDB_SUCCESS;
-    const JobContext ctx{parent->get(), env_.dbs(), env_.dir(), hasher_, options_.clock};
+    const JobContext ctx{parent->get(), env_.db(), env_.dir(), hasher_, options_.clock};
     bool wrote = false;
     const int rc = RunWriteJob(ctx, job, chain, wrote);
     if (rc == MDB_MAP_FULL) return rc;  // retried in a larger map
     if (rc != MDB_SUCCESS) job.error = env_.Translate(rc, Describe(job));
     if (!wrote || job.error) return MDB_SUCCESS;  // the parent is aborted: nothing to sync
-    return parent->Commit();
+    return Commit(*parent, chain);
   }
 
   bool wrote_any = false;
@@ -173,7 +174,7 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
     if (int rc = mdb_txn_begin(env_.env(), parent->get(), 0, &child); rc != MDB_SUCCESS) {
       return rc;
     }
-    const JobContext ctx{child, env_.dbs(), env_.dir(), hasher_, options_.clock};
+    const JobContext ctx{child, env_.db(), env_.dir(), hasher_, options_.clock};
     ChainHead next = chain;
     bool wrote = false;
     int rc = RunWriteJob(ctx, *job, next, wrote);
@@ -193,7 +194,13 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
     }
   }
   if (!wrote_any) return MDB_SUCCESS;  // duplicates and failures only: nothing to sync
-  return parent->Commit();
+  return Commit(*parent, chain);
+}
+
+int LogWriter::Commit(LmdbEnv::Txn& txn, const ChainHead& head) {
+  const int rc = txn.Commit();
+  if (rc == MDB_SUCCESS) committed_head_ = head;
+  return rc;
 }
 
 int LogWriter::Grow(std::uint64_t extra_bytes, bool at_least_double) {

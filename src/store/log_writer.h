@@ -21,10 +21,11 @@
 #include "events/result.h"
 #include "src/store/chain_hasher.h"
 #include "src/store/event_log.h"
+#include "src/store/lmdb_env.h"
+#include "src/store/log_heads.h"
 
 namespace kraken {
 
-class LmdbEnv;
 struct WriteJob;
 
 class LogWriter {
@@ -56,10 +57,15 @@ class LogWriter {
   void CommitGroup(const std::vector<WriteJob*>& group);
   int TryCommitGroup(const std::vector<WriteJob*>& group);
   int Grow(std::uint64_t extra_bytes, bool at_least_double);
+  // Commits `txn`, whose last event is `head`'s.
+  int Commit(LmdbEnv::Txn& txn, const ChainHead& head);
 
   LmdbEnv& env_;
   Options options_;
   ChainHasher hasher_;  // the leader's only
+  // The chain head as of this writer's last commit (the leader's only): the next
+  // group, finding that event still the last, need not parse its record again.
+  ChainHead committed_head_;
 
   std::mutex mu_;
   std::vector<WriteJob*> queue_;  // waiting for the next group

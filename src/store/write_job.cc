@@ -8,6 +8,7 @@
 
 #include "events/codec.h"
 #include "src/store/log_keys.h"
+#include "src/store/log_tables.h"
 
 namespace kraken {
 namespace {
@@ -41,17 +42,16 @@ std::string BigEndian(std::uint64_t number) {
 // stream's index. MDB_KEYEXIST means the indexes disagree with the chain head.
 int PutEvent(const JobContext& ctx, const Event& event, std::string_view record,
              std::optional<Error>& error) {
-  std::uint64_t seq = event.seq;
-  MDB_val key = SeqKey(seq), value = ToVal(record);
-  int rc = mdb_put(ctx.txn, ctx.dbs.events, &key, &value, MDB_APPEND);
+  // Events sort last in the database, so the record goes at its very end.
+  MDB_val value = ToVal(record);
+  int rc = TablePut(ctx.txn, ctx.db, Table::kEvents, EventKey(event.seq), value, MDB_APPEND);
   if (rc == MDB_KEYEXIST) error = IndexDisagrees(event.seq, "a record with that sequence", ctx.dir);
   if (rc != MDB_SUCCESS) return rc;
 
   const std::string index_key = StreamIndexKey(event.stream, event.version);
   const std::string seq_bytes = BigEndian(event.seq);
-  key = ToVal(index_key);
   value = ToVal(seq_bytes);
-  rc = mdb_put(ctx.txn, ctx.dbs.streams, &key, &value, MDB_NOOVERWRITE);
+  rc = TablePut(ctx.txn, ctx.db, Table::kStreams, index_key, value, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) {
     error = IndexDisagrees(
         event.seq, fmt::format("version {} of stream {}", event.version, event.stream), ctx.dir);
@@ -64,8 +64,8 @@ int RunAppend(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrot
   AppendRequest& request = *job.request;
   const std::string& idempotency_key = request.idempotency_key;
   if (!idempotency_key.empty()) {
-    MDB_val key = ToVal(idempotency_key), value;
-    const int rc = mdb_get(ctx.txn, ctx.dbs.idempotency, &key, &value);
+    MDB_val value;
+    const int rc = TableGet(ctx.txn, ctx.db, Table::kIdempotency, idempotency_key, value);
     if (rc == MDB_SUCCESS) {
       if (value.mv_size != 16) return MDB_CORRUPTED;
       const std::string_view seqs = ToView(value);
@@ -77,7 +77,7 @@ int RunAppend(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrot
   for (const auto& [stream, expected] : request.expected_versions) {
     if (expected == kAnyVersion) continue;
     std::uint64_t actual = 0;
-    if (int rc = ReadStreamVersion(ctx.txn, ctx.dbs, stream, actual); rc != MDB_SUCCESS) return rc;
+    if (int rc = ReadStreamVersion(ctx.txn, ctx.db, stream, actual); rc != MDB_SUCCESS) return rc;
     if (actual != expected) {
       job.error = Conflict(stream, actual, expected);
       return MDB_SUCCESS;
@@ -88,7 +88,7 @@ int RunAppend(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrot
   const std::uint64_t first_seq = chain.head_seq + 1;
   for (Event& event : request.events) {
     std::uint64_t version = 0;
-    if (int rc = ReadStreamVersion(ctx.txn, ctx.dbs, event.stream, version); rc != MDB_SUCCESS) {
+    if (int rc = ReadStreamVersion(ctx.txn, ctx.db, event.stream, version); rc != MDB_SUCCESS) {
       return rc;
     }
     event.seq = chain.head_seq + 1;
@@ -109,8 +109,9 @@ int RunAppend(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrot
   }
   if (!idempotency_key.empty()) {
     const std::string seqs = IdempotencyValue(first_seq, chain.head_seq);
-    MDB_val key = ToVal(idempotency_key), value = ToVal(seqs);
-    if (int rc = mdb_put(ctx.txn, ctx.dbs.idempotency, &key, &value, 0); rc != MDB_SUCCESS) {
+    MDB_val value = ToVal(seqs);
+    if (int rc = TablePut(ctx.txn, ctx.db, Table::kIdempotency, idempotency_key, value, 0);
+        rc != MDB_SUCCESS) {
       return rc;
     }
   }
@@ -126,10 +127,10 @@ int RunPutSnapshot(const JobContext& ctx, WriteJob& job, const ChainHead& chain,
                                       job.name, job.seq, chain.head_seq));
     return MDB_SUCCESS;
   }
-  MDB_val key = ToVal(job.name);
   MDB_val value{8 + job.bytes.size(), nullptr};
   // MDB_RESERVE: copy a large snapshot once, straight into the page.
-  if (int rc = mdb_put(ctx.txn, ctx.dbs.snapshots, &key, &value, MDB_RESERVE); rc != MDB_SUCCESS) {
+  if (int rc = TablePut(ctx.txn, ctx.db, Table::kSnapshots, job.name, value, MDB_RESERVE);
+      rc != MDB_SUCCESS) {
     return rc;
   }
   const std::string seq_bytes = BigEndian(job.seq);
@@ -142,8 +143,7 @@ int RunPutSnapshot(const JobContext& ctx, WriteJob& job, const ChainHead& chain,
 }
 
 int RunDeleteSnapshot(const JobContext& ctx, WriteJob& job, bool& wrote) {
-  MDB_val key = ToVal(job.name);
-  const int rc = mdb_del(ctx.txn, ctx.dbs.snapshots, &key, nullptr);
+  const int rc = TableDel(ctx.txn, ctx.db, Table::kSnapshots, job.name);
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // deleting nothing succeeds
   wrote = rc == MDB_SUCCESS;
   return rc;

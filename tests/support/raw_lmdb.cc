@@ -12,19 +12,19 @@ void Check(int rc, const char* what) {
   if (rc != MDB_SUCCESS) throw std::runtime_error(std::string(what) + ": " + mdb_strerror(rc));
 }
 
-// Runs `fn(txn, dbi)` in one write transaction on database `db` of the log in `dir`.
+// Runs `fn(txn, dbi)` in one write transaction on database `db` of the log in
+// `dir`: nullptr for the main one, which holds every table.
 template <typename F>
-void WithRawDb(const std::string& dir, const char* db, F&& fn) {
+void WithRawDb(const std::string& dir, F&& fn, const char* db = nullptr) {
   MDB_env* env = nullptr;
   Check(mdb_env_create(&env), "mdb_env_create");
-  mdb_env_set_maxdbs(env, 8);
+  mdb_env_set_maxdbs(env, 1);
   MDB_txn* txn = nullptr;
   try {
     Check(mdb_env_open(env, dir.c_str(), 0, 0644), "mdb_env_open");
     Check(mdb_txn_begin(env, nullptr, 0, &txn), "mdb_txn_begin");
     MDB_dbi dbi;
-    const unsigned flags = std::string_view(db) == "events" ? MDB_INTEGERKEY : 0;
-    Check(mdb_dbi_open(txn, db, flags, &dbi), "mdb_dbi_open");
+    Check(mdb_dbi_open(txn, db, 0, &dbi), "mdb_dbi_open");
     fn(txn, dbi);
     Check(mdb_txn_commit(std::exchange(txn, nullptr)), "mdb_txn_commit");
   } catch (...) {
@@ -37,12 +37,17 @@ void WithRawDb(const std::string& dir, const char* db, F&& fn) {
 
 MDB_val Val(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
 
+std::string Stored(Table table, std::string_view key) {
+  return static_cast<char>(table) + std::string(key);
+}
+
 }  // namespace
 
 std::string RawRecord(const std::string& dir, std::uint64_t seq) {
   std::string record;
-  WithRawDb(dir, "events", [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key{sizeof(seq), &seq}, value;
+  WithRawDb(dir, [&](MDB_txn* txn, MDB_dbi dbi) {
+    const std::string stored = Stored(Table::kEvents, EventKey(seq));
+    MDB_val key = Val(stored), value;
     Check(mdb_get(txn, dbi, &key, &value), "mdb_get");
     record.assign(static_cast<const char*>(value.mv_data), value.mv_size);
   });
@@ -50,23 +55,36 @@ std::string RawRecord(const std::string& dir, std::uint64_t seq) {
 }
 
 void RawPutRecord(const std::string& dir, std::uint64_t seq, std::string_view record) {
-  WithRawDb(dir, "events", [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key{sizeof(seq), &seq}, value = Val(record);
-    Check(mdb_put(txn, dbi, &key, &value, 0), "mdb_put");
-  });
+  RawPut(dir, Table::kEvents, EventKey(seq), record);
 }
 
-void RawDelete(const std::string& dir, const char* db, std::string_view key_bytes) {
-  WithRawDb(dir, db, [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key = Val(key_bytes);
+void RawPutFormat(const std::string& dir, std::string_view tag) {
+  WithRawDb(
+      dir,
+      [&](MDB_txn* txn, MDB_dbi dbi) {
+        MDB_val key = Val(kMetaFormat), value = Val(tag);
+        Check(mdb_put(txn, dbi, &key, &value, 0), "mdb_put");
+      },
+      kMetaDb);
+}
+
+void RawDeleteRecord(const std::string& dir, std::uint64_t seq) {
+  RawDelete(dir, Table::kEvents, EventKey(seq));
+}
+
+void RawDelete(const std::string& dir, Table table, std::string_view key_bytes) {
+  WithRawDb(dir, [&](MDB_txn* txn, MDB_dbi dbi) {
+    const std::string stored = Stored(table, key_bytes);
+    MDB_val key = Val(stored);
     Check(mdb_del(txn, dbi, &key, nullptr), "mdb_del");
   });
 }
 
-void RawPut(const std::string& dir, const char* db, std::string_view key_bytes,
+void RawPut(const std::string& dir, Table table, std::string_view key_bytes,
             std::string_view value_bytes) {
-  WithRawDb(dir, db, [&](MDB_txn* txn, MDB_dbi dbi) {
-    MDB_val key = Val(key_bytes), value = Val(value_bytes);
+  WithRawDb(dir, [&](MDB_txn* txn, MDB_dbi dbi) {
+    const std::string stored = Stored(table, key_bytes);
+    MDB_val key = Val(stored), value = Val(value_bytes);
     Check(mdb_put(txn, dbi, &key, &value, 0), "mdb_put");
   });
 }

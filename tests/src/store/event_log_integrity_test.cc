@@ -109,8 +109,7 @@ TEST(EventLogIntegrityTest, TamperedEventIsCaughtByVerify) {
 TEST(EventLogIntegrityTest, MissingEventIsReportedAsAGap) {
   TempDir dir;
   WriteFiveEvents(dir.path());
-  std::uint64_t seq = 3;
-  testing::RawDelete(dir.path(), "events", std::string_view(reinterpret_cast<char*>(&seq), 8));
+  testing::RawDeleteRecord(dir.path(), 3);
 
   auto log = OpenOrDie(dir.path());
   auto get = log->Get(3);
@@ -136,13 +135,13 @@ TEST(EventLogIntegrityTest, MissingEventIsReportedAsAGap) {
 TEST(EventLogIntegrityTest, IndexesThatDisagreeWithTheEventsAreReported) {
   TempDir dir;
   WriteFiveEvents(dir.path());
-  testing::RawDelete(dir.path(), "streams", StreamIndexKey("pilot/Kaelen Voss", 2));
+  testing::RawDelete(dir.path(), Table::kStreams, StreamIndexKey("pilot/Kaelen Voss", 2));
   std::string seq_bytes;
   AppendBigEndian64(seq_bytes, 5);
   // A stream's version is its last index entry, so these two move its head.
-  testing::RawPut(dir.path(), "streams", StreamIndexKey("pilot/Kaelen Voss", 9), seq_bytes);
-  testing::RawPut(dir.path(), "streams", StreamIndexKey("pilot/Ghost", 1), seq_bytes);
-  testing::RawPut(dir.path(), "idempotency", "never-used", IdempotencyValue(4, 5));
+  testing::RawPut(dir.path(), Table::kStreams, StreamIndexKey("pilot/Kaelen Voss", 9), seq_bytes);
+  testing::RawPut(dir.path(), Table::kStreams, StreamIndexKey("pilot/Ghost", 1), seq_bytes);
+  testing::RawPut(dir.path(), Table::kIdempotency, "never-used", IdempotencyValue(4, 5));
 
   auto log = OpenOrDie(dir.path());
   EXPECT_EQ(*log->StreamVersion("pilot/Kaelen Voss"), 9u);  // what Verify is there to catch
@@ -202,8 +201,7 @@ TEST(EventLogIntegrityTest, LongScanDeliversEveryEventBeforeACorruptOrMissingOne
   }
   // Both far enough in to be decoded ahead of the callback, on the second thread.
   testing::RawPutRecord(dir.path(), 6500, "{\"seq\":6500}");
-  std::uint64_t seq = 4321;
-  testing::RawDelete(dir.path(), "events", std::string_view(reinterpret_cast<char*>(&seq), 8));
+  testing::RawDeleteRecord(dir.path(), 4321);
 
   auto log = OpenOrDie(dir.path());
   std::uint64_t last_seen = 0;

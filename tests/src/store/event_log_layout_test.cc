@@ -5,13 +5,13 @@
 #include <lmdb.h>
 
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <string>
 
 #include "src/store/event_log.h"
 #include "src/store/log_keys.h"
 #include "tests/src/store/log_test_support.h"
+#include "tests/support/raw_lmdb.h"
 
 namespace kraken {
 namespace {
@@ -67,7 +67,17 @@ AppendRequest One(std::string_view pilot, std::string marker) {
   return request;
 }
 
-TEST(EventLogLayoutTest, AppendsStoreOnlyTheEventsAndTheirIndexes) {
+// The main database's entries but the "meta" database's own, grouped by table
+// byte, keys without it.
+std::map<char, std::map<std::string, std::string>> Tables(const std::string& dir) {
+  std::map<char, std::map<std::string, std::string>> tables;
+  for (const auto& [key, value] : RawEntries(dir, nullptr)) {
+    if (key != "meta") tables[key.at(0)][key.substr(1)] = value;
+  }
+  return tables;
+}
+
+TEST(EventLogLayoutTest, AppendsStoreOnlyTheEventsAndTheirIndexesInOneDatabase) {
   TempDir dir;
   {
     auto log = OpenOrDie(dir.path());
@@ -76,14 +86,20 @@ TEST(EventLogLayoutTest, AppendsStoreOnlyTheEventsAndTheirIndexes) {
     ASSERT_TRUE(log->Append(keyed).ok());
     ASSERT_TRUE(log->Append(One("Mira Sol", "m")).ok());
   }
-  std::set<std::string> databases;
-  for (const auto& [name, value] : RawEntries(dir.path(), nullptr)) databases.insert(name);
-  EXPECT_EQ(databases,
-            (std::set<std::string>{"events", "idempotency", "meta", "snapshots", "streams"}));
+  // The format tag is in the one named database, where every build looks for it.
   EXPECT_EQ(RawEntries(dir.path(), "meta"),
-            (std::map<std::string, std::string>{{"format", "kraken-log-2"}}));
-  EXPECT_EQ(RawEntries(dir.path(), "streams").size(), 3u);
-  EXPECT_EQ(RawEntries(dir.path(), "idempotency").size(), 1u);
+            (std::map<std::string, std::string>{{"format", "kraken-log-3"}}));
+  // Everything else is in the main database: one B-tree per commit.
+  auto tables = Tables(dir.path());
+  EXPECT_EQ(tables.size(), 3u);
+  EXPECT_EQ(tables['S'].size(), 3u);
+  EXPECT_EQ(tables['I'].size(), 1u);
+  ASSERT_EQ(tables['r'].size(), 3u);
+  // Events are keyed by big-endian seq and are the last keys of the database.
+  EXPECT_EQ(tables['r'].begin()->first, std::string("\0\0\0\0\0\0\0\x01", 8));
+  EXPECT_EQ(RawEntries(dir.path(), nullptr).rbegin()->first, 'r' + EventKey(3));
+  EXPECT_EQ(tables['S'].at(StreamIndexKey(PilotStream("Mira Sol"), 1)),
+            std::string("\0\0\0\0\0\0\0\x03", 8));
 }
 
 TEST(EventLogLayoutTest, LogInAnotherFormatIsRefused) {
@@ -92,14 +108,27 @@ TEST(EventLogLayoutTest, LogInAnotherFormatIsRefused) {
     auto log = OpenOrDie(dir.path());
     ASSERT_TRUE(log->Append(One("Kaelen Voss", "a")).ok());
   }
-  testing::RawPut(dir.path(), "meta", "format", "kraken-log-1");
+  testing::RawPutFormat(dir.path(), "kraken-log-9");
   auto log = EventLog::Open(dir.path());
   ASSERT_FALSE(log.ok());
   EXPECT_EQ(log.error().code, ErrorCode::kCorrupt);
-  EXPECT_NE(log.error().message.find("holds a log in format \"kraken-log-1\"; this build reads "
-                                     "\"kraken-log-2\""),
+  EXPECT_NE(log.error().message.find("holds a log in format \"kraken-log-9\"; this build reads "
+                                     "\"kraken-log-3\""),
             std::string::npos)
       << log.error().message;
+}
+
+TEST(EventLogLayoutTest, AnLmdbEnvironmentThatIsNotALogIsRefusedUntouched) {
+  TempDir dir;
+  testing::RawPut(dir.path(), static_cast<Table>('x'), "someone else's", "data");
+  auto log = EventLog::Open(dir.path());
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(log.error().message.find("is not a KRAKEN event log (it has no format tag); give "
+                                     "KRAKEN a new or empty directory"),
+            std::string::npos)
+      << log.error().message;
+  EXPECT_EQ(RawEntries(dir.path(), nullptr).size(), 1u);
 }
 
 TEST(EventLogLayoutTest, StreamVersionIsTheLastIndexEntryOfThatStreamOnly) {

@@ -188,18 +188,18 @@ TEST(EventLogTest, InvalidRequestsAreRejectedWithAReason) {
   no_stream.events[0].stream.clear();
   expect_invalid(no_stream, "needs a stream");
 
-  // LMDB keys hold 511 bytes; a stream index key adds 9.
+  // LMDB keys hold 511 bytes, the table's byte included; a stream index key adds 9.
   AppendRequest long_stream = One("x", "m");
-  long_stream.events[0].stream = std::string(503, 's');
-  expect_invalid(long_stream, "at most 502 bytes");
+  long_stream.events[0].stream = std::string(502, 's');
+  expect_invalid(long_stream, "at most 501 bytes");
 
   AppendRequest long_key = One("x", "m");
-  long_key.idempotency_key = std::string(512, 'k');
-  expect_invalid(long_key, "at most 511 bytes");
+  long_key.idempotency_key = std::string(511, 'k');
+  expect_invalid(long_key, "at most 510 bytes");
 
   AppendRequest long_expected = One("x", "m");
   long_expected.expected_versions[std::string(600, 's')] = 1;
-  expect_invalid(long_expected, "at most 502 bytes");
+  expect_invalid(long_expected, "at most 501 bytes");
 
   AppendRequest mismatched = One("x", "m");
   mismatched.events[0].idempotency_key = "mine";
@@ -208,10 +208,10 @@ TEST(EventLogTest, InvalidRequestsAreRejectedWithAReason) {
   EXPECT_EQ(*log->Head(), 0u);
   // The longest names that fit are fine.
   AppendRequest longest = One("x", "m");
-  longest.events[0].stream = std::string(502, 's');
-  longest.idempotency_key = std::string(511, 'k');
+  longest.events[0].stream = std::string(501, 's');
+  longest.idempotency_key = std::string(510, 'k');
   ASSERT_TRUE(log->Append(longest).ok());
-  EXPECT_EQ(log->ReadStream(std::string(502, 's'))->size(), 1u);
+  EXPECT_EQ(log->ReadStream(std::string(501, 's'))->size(), 1u);
 }
 
 TEST(EventLogTest, ConcurrentAppendsAreEachDurableAndGapless) {
