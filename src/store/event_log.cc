@@ -52,7 +52,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir) {
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, Options options) {
   if (!options.clock) options.clock = SystemClockMicros;
   const std::uint64_t initial = std::min(options.initial_map_bytes, options.max_map_bytes);
-  KRAKEN_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(dir, initial));
+  KRAKEN_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(dir, initial, options.max_map_bytes));
   auto impl = std::make_unique<Impl>();
   impl->env = std::move(env);
   impl->writer = std::make_unique<LogWriter>(
@@ -84,17 +84,14 @@ Result<std::uint64_t> EventLog::StreamVersion(std::string_view stream) const {
 Result<std::optional<AppendResult>> EventLog::FindIdempotencyKey(std::string_view key) const {
   KRAKEN_RETURN_IF_ERROR(CheckIdempotencyKey(key));
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
-  MDB_val value;
-  const int rc = TableGet(txn.get(), impl_->env->db(), Table::kIdempotency, key, value);
+  std::string_view seqs;
+  const int rc = GetIdempotency(txn.get(), impl_->env->db(), key, seqs);
   if (rc == MDB_NOTFOUND) return std::optional<AppendResult>();
-  if (rc != MDB_SUCCESS || value.mv_size != 16) {
-    return rc != MDB_SUCCESS ? impl_->env->Translate(rc, "reading the idempotency index")
-                             : MakeError(ErrorCode::kCorrupt,
-                                         fmt::format("idempotency entry '{}' is damaged; run "
-                                                     "`kraken verify`",
-                                                     key));
+  if (rc == MDB_CORRUPTED) {
+    return MakeError(ErrorCode::kCorrupt,
+                     fmt::format("idempotency entry '{}' is damaged; run `kraken verify`", key));
   }
-  const std::string_view seqs = ToView(value);
+  if (rc != MDB_SUCCESS) return impl_->env->Translate(rc, "reading the idempotency index");
   return std::optional<AppendResult>(
       AppendResult{ReadBigEndian64(seqs.substr(0, 8)), ReadBigEndian64(seqs.substr(8)), true});
 }
@@ -203,8 +200,12 @@ Result<LogStats> EventLog::Stats() const {
   LogStats stats;
   KRAKEN_ASSIGN_OR_RETURN(stats.head_seq, impl_->ReadHead(txn.get()));
   int rc = CountStreams(txn.get(), env.db(), stats.streams);
-  if (rc == MDB_SUCCESS) rc = CountTable(txn.get(), env.db(), Table::kIdempotency,
-                                         stats.idempotency_keys);
+  std::uint64_t long_keys = 0;
+  if (rc == MDB_SUCCESS) {
+    rc = CountTable(txn.get(), env.db(), Table::kIdempotency, stats.idempotency_keys);
+  }
+  if (rc == MDB_SUCCESS) rc = CountTable(txn.get(), env.db(), Table::kLongIdempotency, long_keys);
+  stats.idempotency_keys += long_keys;
   if (rc != MDB_SUCCESS) return env.Translate(rc, "reading the log's statistics");
   const LmdbEnv::Usage usage = env.MapUsage();
   stats.map_bytes = usage.map_bytes;

@@ -23,9 +23,8 @@
 
 namespace kraken {
 
-// The longest idempotency key and snapshot name (LMDB's key limit less a byte);
-// stream names may be 9 bytes shorter (docs/log-layout.md).
-inline constexpr std::size_t kMaxIdempotencyKeyBytes = 510;
+// The longest idempotency key (docs/log-layout.md).
+inline constexpr std::size_t kMaxIdempotencyKeyBytes = 511;
 
 // Expected version meaning "whatever the stream's version is".
 inline constexpr std::uint64_t kAnyVersion = std::numeric_limits<std::uint64_t>::max();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstring>
@@ -133,7 +134,8 @@ LmdbEnv::Txn::~Txn() {
 
 int LmdbEnv::Txn::Commit() { return mdb_txn_commit(std::exchange(txn_, nullptr)); }
 
-Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& dir, std::uint64_t map_bytes) {
+Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& dir, std::uint64_t map_bytes,
+                                               std::uint64_t max_map_bytes) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -158,19 +160,20 @@ Result<std::unique_ptr<LmdbEnv>> LmdbEnv::Open(const std::string& dir, std::uint
   env->readers_cleared_ = static_cast<std::uint64_t>(dead);
   MDB_stat stat;
   if (mdb_env_stat(raw, &stat) == MDB_SUCCESS) env->page_size_ = stat.ms_psize;
-  KRAKEN_RETURN_IF_ERROR(env->OpenTables());
+  KRAKEN_RETURN_IF_ERROR(env->OpenTables(max_map_bytes));
   return env;
 }
 
 LmdbEnv::~LmdbEnv() { mdb_env_close(env_); }
 
-Status LmdbEnv::OpenTables() {
+Status LmdbEnv::OpenTables(std::uint64_t max_map_bytes) {
   // Converting an older log may need more map than it has: grow and start over.
-  for (int attempt = 0;; ++attempt) {
+  for (;;) {
     bool upgrading = false;
     int rc = TryOpenTables(upgrading);
-    if (rc == MDB_MAP_FULL && upgrading && attempt < kMaxResizeRetries) {
-      if (rc = Resize(MapUsage().map_bytes * 2); rc == MDB_SUCCESS) continue;
+    const std::uint64_t map = MapUsage().map_bytes;
+    if (rc == MDB_MAP_FULL && upgrading && map < max_map_bytes) {
+      if (rc = Resize(std::min(map * 2, max_map_bytes)); rc == MDB_SUCCESS) continue;
     }
     if (rc == kForeignFormat) return foreign_format_;
     if (rc != MDB_SUCCESS) {
@@ -219,7 +222,14 @@ int LmdbEnv::TryOpenTables(bool& upgrading) {
   if (rc != MDB_SUCCESS) return rc;
   if (ToView(value) == kLogFormat2Tag) {
     upgrading = true;
-    if (rc = UpgradeFromLog2(txn->get(), db_, meta_); rc != MDB_SUCCESS) return rc;
+    std::string refusal;
+    rc = UpgradeFromLog2(txn->get(), db_, meta_, refusal);
+    if (rc == MDB_BAD_VALSIZE && !refusal.empty()) {
+      return refuse(fmt::format("cannot convert the {} log in {} to {}: {}. Nothing was changed; "
+                                "keep using the build that wrote it",
+                                kLogFormat2Tag, dir_, kLogFormatTag, refusal));
+    }
+    if (rc != MDB_SUCCESS) return rc;
   } else if (ToView(value) != kLogFormatTag) {
     return other_format(ToView(value));
   }

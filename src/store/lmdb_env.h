@@ -49,7 +49,9 @@ class LmdbEnv {
   // Opens (creating `dir` and the log if needed) with MDB_NOTLS and at least
   // `map_bytes` of map, and clears stale reader slots. A kraken-log-2 log is
   // converted to the current layout first (log_upgrade.h).
-  static Result<std::unique_ptr<LmdbEnv>> Open(const std::string& dir, std::uint64_t map_bytes);
+  // The conversion grows the map up to `max_map_bytes` when it needs to.
+  static Result<std::unique_ptr<LmdbEnv>> Open(const std::string& dir, std::uint64_t map_bytes,
+                                               std::uint64_t max_map_bytes);
   ~LmdbEnv();
   LmdbEnv(const LmdbEnv&) = delete;
   LmdbEnv& operator=(const LmdbEnv&) = delete;
@@ -102,7 +104,7 @@ class LmdbEnv {
 
  private:
   LmdbEnv(std::string dir, MDB_env* env) : dir_(std::move(dir)), env_(env) {}
-  Status OpenTables();
+  Status OpenTables(std::uint64_t max_map_bytes);
   // One attempt at OpenTables; `upgrading` is set once an older log is being
   // converted. kForeignFormat: refused, with foreign_format_ saying why.
   int TryOpenTables(bool& upgrading);

@@ -89,11 +89,11 @@ Status CheckStreamName(std::string_view stream) {
 }
 
 Status CheckIdempotencyKey(std::string_view key) {
-  if (key.size() > kMaxKeyBytes) {
+  if (key.size() > kMaxIdempotencyKeyBytes) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("idempotency key \"{}…\" is {} bytes long; keys may be at most {} "
-                                 "bytes (LMDB's key limit)",
-                                 Opening(key), key.size(), kMaxKeyBytes));
+                                 "bytes",
+                                 Opening(key), key.size(), kMaxIdempotencyKeyBytes));
   }
   return Ok{};
 }

@@ -30,6 +30,9 @@ inline constexpr std::string_view kMetaFormat = "format";
 // append puts its records at the very end of the database (MDB_APPEND).
 enum class Table : char {
   kIdempotency = 'I',  // idempotency key -> first seq, last seq (8 bytes BE each)
+  // Idempotency keys longer than kMaxKeyBytes, which LMDB cannot hold as keys:
+  // SHA-256 of the key (32 bytes) -> first seq, last seq, then the key itself.
+  kLongIdempotency = 'J',
   kSnapshots = 'P',    // owner's name -> seq (8 bytes BE), then the snapshot bytes
   kStreams = 'S',      // stream, '\0', version (8 bytes BE) -> seq (8 bytes BE)
   kEvents = 'r',       // seq (8 bytes BE) -> the event's record
@@ -37,9 +40,12 @@ enum class Table : char {
 static_assert(static_cast<char>(Table::kEvents) > 'm', "events must sort after \"meta\"");
 
 // The longest key of a table: LMDB's compile-time key limit (511 bytes with the
-// default build, mdb_env_get_maxkeysize) less the table's byte.
+// default build, mdb_env_get_maxkeysize) less the table's byte. Idempotency keys
+// may be longer (Table::kLongIdempotency).
 inline constexpr std::size_t kMaxKeyBytes = 510;
-static_assert(kMaxKeyBytes == kMaxIdempotencyKeyBytes);
+// The bytes before the key in a kLongIdempotency value.
+inline constexpr std::size_t kIdempotencyValueBytes = 16;
+
 // A stream index key adds '\0' and an 8-byte version to the stream name.
 inline constexpr std::size_t kStreamIndexSuffixBytes = 9;
 

@@ -15,13 +15,16 @@
 
 namespace kraken {
 
-// `key` of `table` as LMDB stores it, built on the stack. `key` holds at most
-// kMaxKeyBytes (the Check* functions of log_keys.h refuse longer names first).
+// `key` of `table` as LMDB stores it, built on the stack. A key longer than
+// kMaxKeyBytes (which the Check* functions of log_keys.h refuse for names from
+// callers, but a damaged record can still hold) does not fit: the functions
+// below return MDB_BAD_VALSIZE for it, as LMDB would.
 class TableKey {
  public:
   TableKey(Table table, std::string_view key);
   TableKey(const TableKey&) = delete;
   TableKey& operator=(const TableKey&) = delete;
+  bool fits() const { return size_ != 0; }
   MDB_val val() { return MDB_val{size_, bytes_}; }
 
  private:
@@ -34,6 +37,14 @@ int TableGet(MDB_txn* txn, MDB_dbi db, Table table, std::string_view key, MDB_va
 int TablePut(MDB_txn* txn, MDB_dbi db, Table table, std::string_view key, MDB_val& value,
              unsigned flags);
 int TableDel(MDB_txn* txn, MDB_dbi db, Table table, std::string_view key);
+
+// The idempotency index, whichever of its two tables holds `key` (log_keys.h):
+// `seqs` gets the first and last seq (16 bytes). MDB_NOTFOUND if the key was
+// never used, MDB_CORRUPTED if its entry is damaged.
+int GetIdempotency(MDB_txn* txn, MDB_dbi db, std::string_view key, std::string_view& seqs);
+int PutIdempotency(MDB_txn* txn, MDB_dbi db, std::string_view key, std::string_view seqs);
+// The kLongIdempotency table's key for `key`: its SHA-256.
+std::string LongIdempotencyKey(std::string_view key);
 
 // A cursor over one table. Keys come back without the table's byte, and
 // stepping or seeking past either end of the table is MDB_NOTFOUND.

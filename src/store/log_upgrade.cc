@@ -1,5 +1,7 @@
 #include "src/store/log_upgrade.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "src/store/lmdb_env.h"
@@ -9,9 +11,11 @@
 namespace kraken {
 namespace {
 
-// Copies named database `name` into `table` and drops it. `events`: keys are
-// native 8-byte sequences, re-keyed big-endian.
-int MoveDatabase(MDB_txn* txn, MDB_dbi db, const char* name, Table table, bool events) {
+// Copies named database `name` into `table` and drops it. Event keys are native
+// 8-byte sequences, re-keyed big-endian; idempotency keys of any length go where
+// PutIdempotency puts them.
+int MoveDatabase(MDB_txn* txn, MDB_dbi db, const char* name, Table table, std::string& refusal) {
+  const bool events = table == Table::kEvents;
   MDB_dbi from = 0;
   int rc = mdb_dbi_open(txn, name, events ? MDB_INTEGERKEY : 0, &from);
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // never created: nothing to move
@@ -31,10 +35,19 @@ int MoveDatabase(MDB_txn* txn, MDB_dbi db, const char* name, Table table, bool e
         rekeyed = EventKey(seq);
         stored = rekeyed;
       }
-      if (stored.size() > kMaxKeyBytes) return MDB_BAD_VALSIZE;
-      // Events go in last, once only "events" and "meta" are left among the main
-      // database's keys, both below the events table: in order, at the very end.
-      rc = TablePut(txn, db, table, stored, value, events ? MDB_APPEND : MDB_NOOVERWRITE);
+      if (table == Table::kIdempotency) {
+        rc = PutIdempotency(txn, db, stored, ToView(value));
+      } else if (stored.size() > kMaxKeyBytes) {
+        // kraken-log-2 took one byte more; no build ever wrote such a key, but
+        // the conversion refuses rather than drop one.
+        refusal = fmt::format("the {} key \"{}…\" is {} bytes long; this build stores at most {}",
+                              name, stored.substr(0, 40), stored.size(), kMaxKeyBytes);
+        return MDB_BAD_VALSIZE;
+      } else {
+        // Events go in last, once only "events" and "meta" are left among the
+        // main database's keys, both below the events table: in order, at the end.
+        rc = TablePut(txn, db, table, stored, value, events ? MDB_APPEND : MDB_NOOVERWRITE);
+      }
       if (rc != MDB_SUCCESS) return rc;
     }
     if (rc != MDB_NOTFOUND) return rc;
@@ -44,7 +57,7 @@ int MoveDatabase(MDB_txn* txn, MDB_dbi db, const char* name, Table table, bool e
 
 }  // namespace
 
-int UpgradeFromLog2(MDB_txn* txn, MDB_dbi db, MDB_dbi meta) {
+int UpgradeFromLog2(MDB_txn* txn, MDB_dbi db, MDB_dbi meta, std::string& refusal) {
   struct Named {
     const char* name;
     Table table;
@@ -54,8 +67,7 @@ int UpgradeFromLog2(MDB_txn* txn, MDB_dbi db, MDB_dbi meta) {
                          {"streams", Table::kStreams},
                          {"events", Table::kEvents}};  // last: its keys sort after all others
   for (const Named& named : moved) {
-    const bool events = named.table == Table::kEvents;
-    if (int rc = MoveDatabase(txn, db, named.name, named.table, events); rc != MDB_SUCCESS) {
+    if (int rc = MoveDatabase(txn, db, named.name, named.table, refusal); rc != MDB_SUCCESS) {
       return rc;
     }
   }

@@ -14,7 +14,8 @@ namespace kraken {
 // re-keyed big-endian; records are copied byte for byte, so the hash chain and
 // every index stay as they were. Then drops the named databases but `meta` and
 // writes the current format tag there. On any error the caller aborts `txn` and
-// nothing changed.
-int UpgradeFromLog2(MDB_txn* txn, MDB_dbi db, MDB_dbi meta);
+// nothing changed; MDB_BAD_VALSIZE with `refusal` set when a key is too long to
+// carry over.
+int UpgradeFromLog2(MDB_txn* txn, MDB_dbi db, MDB_dbi meta, std::string& refusal);
 
 }  // namespace kraken

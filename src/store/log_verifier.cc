@@ -231,29 +231,9 @@ class Verifier {
   }
 
   int CheckIdempotencyIndex() {
-    TableCursor cursor;
-    int rc = cursor.Open(txn_, db_, Table::kIdempotency);
+    int rc = CheckIdempotencyTable(Table::kIdempotency);
+    if (rc == MDB_SUCCESS) rc = CheckIdempotencyTable(Table::kLongIdempotency);
     if (rc != MDB_SUCCESS) return rc;
-    MDB_val key, value;
-    for (rc = cursor.First(key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
-      ++report_.idempotency_keys_checked;
-      ++table_keys_;
-      const std::string_view name = ToView(key);
-      if (value.mv_size != 16) {
-        Problem(fmt::format("idempotency key \"{}\": malformed entry of {} bytes", name,
-                            value.mv_size));
-        continue;
-      }
-      const std::uint64_t first = ReadBigEndian64(ToView(value));
-      const std::uint64_t last = ReadBigEndian64(ToView(value).substr(8));
-      if (!Covers(KeyHash(name), first, last)) {
-        Problem(
-            fmt::format("idempotency key \"{}\": points at events {}..{}, which do not all "
-                        "carry it (or more events do)",
-                        name, first, last));
-      }
-    }
-    if (rc != MDB_NOTFOUND) return rc;
     for (const KeyedEvent& keyed : keyed_) {
       if (!keyed.covered) {
         Problem(fmt::format("event {}: its idempotency key is not in the idempotency index",
@@ -261,6 +241,40 @@ class Verifier {
       }
     }
     return MDB_SUCCESS;
+  }
+
+  // One of the idempotency index's two tables (log_keys.h).
+  int CheckIdempotencyTable(Table table) {
+    const bool long_keys = table == Table::kLongIdempotency;
+    TableCursor cursor;
+    int rc = cursor.Open(txn_, db_, table);
+    if (rc != MDB_SUCCESS) return rc;
+    MDB_val key, value;
+    for (rc = cursor.First(key, value); rc == MDB_SUCCESS; rc = cursor.Next(key, value)) {
+      ++report_.idempotency_keys_checked;
+      ++table_keys_;
+      const std::string_view stored = ToView(value);
+      // A long key is stored after the seqs, under its SHA-256.
+      const std::string_view name =
+          long_keys ? stored.substr(std::min(stored.size(), kIdempotencyValueBytes)) : ToView(key);
+      const bool well_formed =
+          long_keys ? name.size() > kMaxKeyBytes && LongIdempotencyKey(name) == ToView(key)
+                    : stored.size() == kIdempotencyValueBytes;
+      if (!well_formed) {
+        Problem(fmt::format("idempotency key \"{}\": malformed entry of {} bytes",
+                            name.substr(0, 40), value.mv_size));
+        continue;
+      }
+      const std::uint64_t first = ReadBigEndian64(stored);
+      const std::uint64_t last = ReadBigEndian64(stored.substr(8));
+      if (!Covers(KeyHash(name), first, last)) {
+        Problem(
+            fmt::format("idempotency key \"{}\": points at events {}..{}, which do not all "
+                        "carry it (or more events do)",
+                        name, first, last));
+      }
+    }
+    return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
   }
 
   // True if exactly events first..last carry the key hashed to `key_hash`. Marks
@@ -297,6 +311,20 @@ class Verifier {
     if (stat.ms_entries > known) {
       Problem(fmt::format("the database holds {} keys outside the log's tables (docs/log-layout.md)",
                           stat.ms_entries - known));
+    }
+    // Appends put events at the very end (MDB_APPEND): a key after them stops them all.
+    Cursor cursor;
+    if ((rc = cursor.Open(txn_, db_)) != MDB_SUCCESS) return rc;
+    MDB_val key, value;
+    rc = cursor.Get(key, value, MDB_LAST);
+    if (rc == MDB_NOTFOUND) return MDB_SUCCESS;
+    if (rc != MDB_SUCCESS) return rc;
+    const std::string_view last = ToView(key);
+    // LMDB compares keys as unsigned bytes.
+    if (static_cast<unsigned char>(last.front()) > static_cast<unsigned char>(Table::kEvents)) {
+      Problem(fmt::format("a key outside the log's tables (\"{}\", {} bytes) sorts after the "
+                          "events, so no event can be appended; restore the log from a backup",
+                          last.substr(0, 40), last.size()));
     }
     return MDB_SUCCESS;
   }

@@ -164,7 +164,7 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
     if (rc == MDB_MAP_FULL) return rc;  // retried in a larger map
     if (rc != MDB_SUCCESS) job.error = env_.Translate(rc, Describe(job));
     if (!wrote || job.error) return MDB_SUCCESS;  // the parent is aborted: nothing to sync
-    return Commit(*parent, chain);
+    return Commit(*parent, unreadable_head ? nullptr : &chain);
   }
 
   bool wrote_any = false;
@@ -194,12 +194,14 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
     }
   }
   if (!wrote_any) return MDB_SUCCESS;  // duplicates and failures only: nothing to sync
-  return Commit(*parent, chain);
+  return Commit(*parent, unreadable_head ? nullptr : &chain);
 }
 
-int LogWriter::Commit(LmdbEnv::Txn& txn, const ChainHead& head) {
+int LogWriter::Commit(LmdbEnv::Txn& txn, const ChainHead* head) {
   const int rc = txn.Commit();
-  if (rc == MDB_SUCCESS) committed_head_ = head;
+  // A head whose record could not be read is never remembered: the next group
+  // must find it unreadable again and refuse to chain onto it.
+  if (rc == MDB_SUCCESS) committed_head_ = head != nullptr ? *head : ChainHead{};
   return rc;
 }
 

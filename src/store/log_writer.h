@@ -57,8 +57,8 @@ class LogWriter {
   void CommitGroup(const std::vector<WriteJob*>& group);
   int TryCommitGroup(const std::vector<WriteJob*>& group);
   int Grow(std::uint64_t extra_bytes, bool at_least_double);
-  // Commits `txn`, whose last event is `head`'s.
-  int Commit(LmdbEnv::Txn& txn, const ChainHead& head);
+  // Commits `txn`, whose last event is `head`'s (nullptr: its record is damaged).
+  int Commit(LmdbEnv::Txn& txn, const ChainHead* head);
 
   LmdbEnv& env_;
   Options options_;

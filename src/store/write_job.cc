@@ -45,7 +45,10 @@ int PutEvent(const JobContext& ctx, const Event& event, std::string_view record,
   // Events sort last in the database, so the record goes at its very end.
   MDB_val value = ToVal(record);
   int rc = TablePut(ctx.txn, ctx.db, Table::kEvents, EventKey(event.seq), value, MDB_APPEND);
-  if (rc == MDB_KEYEXIST) error = IndexDisagrees(event.seq, "a record with that sequence", ctx.dir);
+  if (rc == MDB_KEYEXIST) {
+    // MDB_APPEND: some key at or after this one exists.
+    error = IndexDisagrees(event.seq, "a record with that sequence (or a key after it)", ctx.dir);
+  }
   if (rc != MDB_SUCCESS) return rc;
 
   const std::string index_key = StreamIndexKey(event.stream, event.version);
@@ -64,11 +67,9 @@ int RunAppend(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrot
   AppendRequest& request = *job.request;
   const std::string& idempotency_key = request.idempotency_key;
   if (!idempotency_key.empty()) {
-    MDB_val value;
-    const int rc = TableGet(ctx.txn, ctx.db, Table::kIdempotency, idempotency_key, value);
+    std::string_view seqs;
+    const int rc = GetIdempotency(ctx.txn, ctx.db, idempotency_key, seqs);
     if (rc == MDB_SUCCESS) {
-      if (value.mv_size != 16) return MDB_CORRUPTED;
-      const std::string_view seqs = ToView(value);
       job.result = {ReadBigEndian64(seqs), ReadBigEndian64(seqs.substr(8)), true};
       return MDB_SUCCESS;
     }
@@ -109,9 +110,7 @@ int RunAppend(const JobContext& ctx, WriteJob& job, ChainHead& chain, bool& wrot
   }
   if (!idempotency_key.empty()) {
     const std::string seqs = IdempotencyValue(first_seq, chain.head_seq);
-    MDB_val value = ToVal(seqs);
-    if (int rc = TablePut(ctx.txn, ctx.db, Table::kIdempotency, idempotency_key, value, 0);
-        rc != MDB_SUCCESS) {
+    if (int rc = PutIdempotency(ctx.txn, ctx.db, idempotency_key, seqs); rc != MDB_SUCCESS) {
       return rc;
     }
   }

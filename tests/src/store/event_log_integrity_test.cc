@@ -180,6 +180,11 @@ TEST(EventLogIntegrityTest, DamagedLastEventStopsAppendsAndIsReported) {
   EXPECT_EQ(*log->StreamVersion("pilot/Mira Sol"), 0u);
   // The snapshot slot needs only the head's sequence.
   EXPECT_TRUE(log->PutSnapshot("roster", 5, "state").ok());
+  // ... and committing it does not make the damaged head acceptable afterwards.
+  append = log->Append(MarkedBatch("Mira Sol", "after the snapshot", 1));
+  ASSERT_FALSE(append.ok());
+  EXPECT_EQ(append.error().code, ErrorCode::kCorrupt);
+  EXPECT_EQ(*log->Head(), 5u);
 
   auto report = log->Verify();
   ASSERT_TRUE(report.ok());
@@ -225,6 +230,40 @@ TEST(EventLogIntegrityTest, LongScanDeliversEveryEventBeforeACorruptOrMissingOne
   EXPECT_EQ(corrupt.error().code, ErrorCode::kCorrupt);
   EXPECT_TRUE(Mentions(corrupt.error().message, "event 6500")) << corrupt.error().message;
   EXPECT_EQ(last_seen, 6499u);
+}
+
+TEST(EventLogIntegrityTest, KeysOutsideTheTablesAreReported) {
+  TempDir dir;
+  WriteFiveEvents(dir.path());
+  testing::RawPut(dir.path(), static_cast<Table>('A'), "stray", "x");
+  {
+    auto log = OpenOrDie(dir.path());
+    auto report = log->Verify();
+    ASSERT_TRUE(report.ok());
+    ASSERT_EQ(report->problems.size(), 1u) << AllProblems(*report);
+    EXPECT_EQ(report->problems[0],
+              "the database holds 1 keys outside the log's tables (docs/log-layout.md)");
+    // A key before the events stops nothing.
+    EXPECT_TRUE(log->Append(MarkedBatch("Mira Sol", "after", 1)).ok());
+  }
+
+  // One after them stops every append (they go at the very end), and says so.
+  testing::RawPut(dir.path(), static_cast<Table>('z'), "stray", "x");
+  auto log = OpenOrDie(dir.path());
+  auto append = log->Append(MarkedBatch("Mira Sol", "blocked", 1));
+  ASSERT_FALSE(append.ok());
+  EXPECT_EQ(append.error().code, ErrorCode::kCorrupt);
+  EXPECT_TRUE(Mentions(append.error().message, "cannot append event 7: a record with that "
+                                               "sequence (or a key after it) already exists"))
+      << append.error().message;
+  EXPECT_EQ(*log->Head(), 6u);
+  auto report = log->Verify();
+  ASSERT_TRUE(report.ok());
+  const std::string all = AllProblems(*report);
+  EXPECT_TRUE(Mentions(all, "the database holds 2 keys outside the log's tables")) << all;
+  EXPECT_TRUE(Mentions(all, "a key outside the log's tables (\"zstray\", 6 bytes) sorts after "
+                            "the events, so no event can be appended"))
+      << all;
 }
 
 }  // namespace

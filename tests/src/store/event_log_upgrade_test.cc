@@ -71,13 +71,19 @@ std::map<char, std::size_t> RewriteAsLog2(const std::string& dir, std::string_vi
   }
   std::map<char, std::size_t> counts;
   for (const auto& [stored, value] : entries) {
-    const char table = stored.at(0);
+    char table = stored.at(0);
     std::string key = stored.substr(1);
+    std::string_view stored_value = value;
+    if (table == 'J') {  // a long idempotency key: kraken-log-2 kept it as it is
+      table = 'I';
+      key = value.substr(16);
+      stored_value = std::string_view(value).substr(0, 16);
+    }
     if (table == 'r') {
       std::uint64_t seq = ReadBigEndian64(key);
       key.assign(reinterpret_cast<const char*>(&seq), sizeof(seq));
     }
-    MDB_val k = Val(key), v = Val(value);
+    MDB_val k = Val(key), v = Val(stored_value);
     Check(mdb_put(txn, dbis.at(table), &k, &v, 0), "mdb_put");
     ++counts[table];
   }
@@ -124,7 +130,10 @@ TEST(EventLogUpgradeTest, Log2IsConvertedOnOpenKeepingEveryByteOfHistory) {
     AppendRequest keyed = MarkedBatch("Kaelen Voss", "import", 3);
     keyed.idempotency_key = "import-1";
     ASSERT_TRUE(log->Append(keyed).ok());
-    ASSERT_TRUE(log->Append(MarkedBatch("Mira Sol", "m", 2)).ok());
+    // kraken-log-2 stored keys of up to 511 bytes as they were.
+    AppendRequest long_keyed = MarkedBatch("Mira Sol", "m", 2);
+    long_keyed.idempotency_key = std::string(511, 'r');
+    ASSERT_TRUE(log->Append(long_keyed).ok());
     ASSERT_TRUE(log->PutSnapshot("roster", 5, "snapshot bytes").ok());
     before = *log->Stats();
   }
@@ -132,6 +141,7 @@ TEST(EventLogUpgradeTest, Log2IsConvertedOnOpenKeepingEveryByteOfHistory) {
   const auto counts = RewriteAsLog2(dir.path(), "kraken-log-2");
   EXPECT_EQ(counts.at('r'), 5u);
   EXPECT_EQ(counts.at('S'), 5u);
+  EXPECT_EQ(counts.at('I'), 2u);
   ASSERT_EQ(NamedDatabases(dir.path()), 5u);
 
   {
@@ -143,7 +153,7 @@ TEST(EventLogUpgradeTest, Log2IsConvertedOnOpenKeepingEveryByteOfHistory) {
     EXPECT_EQ(report->events_checked, 5u);
     const LogStats after = *log->Stats();
     EXPECT_EQ(after.streams, before.streams);
-    EXPECT_EQ(after.idempotency_keys, 1u);
+    EXPECT_EQ(after.idempotency_keys, 2u);
     EXPECT_EQ(after.snapshot_seq, 5u);
     EXPECT_EQ(log->GetSnapshot("roster")->value().bytes, "snapshot bytes");
     EXPECT_EQ(log->ReadStream(PilotStream("Mira Sol"))->size(), 2u);
@@ -156,6 +166,12 @@ TEST(EventLogUpgradeTest, Log2IsConvertedOnOpenKeepingEveryByteOfHistory) {
     ASSERT_TRUE(retried.ok());
     EXPECT_TRUE(retried->duplicate);
     EXPECT_EQ(retried->first_seq, 1u);
+    AppendRequest long_retry = MarkedBatch("Mira Sol", "m", 2);
+    long_retry.idempotency_key = std::string(511, 'r');
+    retried = log->Append(long_retry);
+    ASSERT_TRUE(retried.ok());
+    EXPECT_TRUE(retried->duplicate);
+    EXPECT_EQ(retried->first_seq, 4u);
     auto next = log->Append(MarkedBatch("Mira Sol", "after", 1));
     ASSERT_TRUE(next.ok()) << next.error().message;
     EXPECT_EQ(next->first_seq, 6u);
@@ -193,6 +209,43 @@ TEST(EventLogUpgradeTest, ConversionThatOutgrowsTheMapGrowsItAndCompletes) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_EQ(report->events_checked, before.head_seq);
+}
+
+TEST(EventLogUpgradeTest, AKeyTooLongToCarryOverRefusesTheConversionAndChangesNothing) {
+  TempDir dir;
+  {
+    auto log = OpenOrDie(dir.path());
+    ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "a", 2)).ok());
+  }
+  RewriteAsLog2(dir.path(), "kraken-log-2");
+  {
+    // kraken-log-2 took snapshot names of 511 bytes; the table's byte leaves 510.
+    MDB_env* env = nullptr;
+    Check(mdb_env_create(&env), "mdb_env_create");
+    mdb_env_set_maxdbs(env, 8);
+    Check(mdb_env_open(env, dir.path().c_str(), 0, 0644), "mdb_env_open");
+    MDB_txn* txn = nullptr;
+    Check(mdb_txn_begin(env, nullptr, 0, &txn), "mdb_txn_begin");
+    MDB_dbi snapshots;
+    Check(mdb_dbi_open(txn, "snapshots", 0, &snapshots), "snapshots");
+    const std::string name(511, 'n');
+    MDB_val k = Val(name), v = Val(std::string("\0\0\0\0\0\0\0\x02state", 13));
+    Check(mdb_put(txn, snapshots, &k, &v, 0), "mdb_put");
+    Check(mdb_txn_commit(txn), "mdb_txn_commit");
+    mdb_env_close(env);
+  }
+  auto log = EventLog::Open(dir.path());
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(log.error().message.find("cannot convert the kraken-log-2 log in " + dir.path() +
+                                     " to kraken-log-3: the snapshots key \"nnnn"),
+            std::string::npos)
+      << log.error().message;
+  EXPECT_NE(log.error().message.find("is 511 bytes long; this build stores at most 510. Nothing "
+                                     "was changed"),
+            std::string::npos)
+      << log.error().message;
+  EXPECT_EQ(NamedDatabases(dir.path()), 5u);
 }
 
 TEST(EventLogUpgradeTest, OlderFormatsAreRefusedAndLeftAsTheyWere) {
