@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <lmdb.h>
 
+#include <array>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -129,6 +131,47 @@ TEST(EventLogLayoutTest, AnLmdbEnvironmentThatIsNotALogIsRefusedUntouched) {
             std::string::npos)
       << log.error().message;
   EXPECT_EQ(RawEntries(dir.path(), nullptr).size(), 1u);
+}
+
+// What `command` prints on stdout, and its exit status.
+std::pair<std::string, int> RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {"popen failed", -1};
+  std::array<char, 4096> buffer;
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.append(buffer.data(), n);
+  return {out, pclose(pipe)};
+}
+
+// Debian's lmdb-utils (installed by tools/dev) read a log that a process has
+// open, without disturbing it: an operator's way in when KRAKEN itself cannot help.
+TEST(EventLogLayoutTest, LmdbUtilsReadTheLogWhileItIsOpen) {
+  TempDir dir;
+  auto log = OpenOrDie(dir.path());
+  ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "k", 2)).ok());
+
+  const auto [stat, stat_status] = RunCommand("mdb_stat '" + dir.path() + "'");
+  ASSERT_EQ(stat_status, 0) << "mdb_stat failed (install lmdb-utils: tools/dev does): " << stat;
+  // Two events, their two index entries and the "meta" database's own entry.
+  EXPECT_NE(stat.find("Entries: 5"), std::string::npos) << stat;
+
+  const auto [dump, dump_status] = RunCommand("mdb_dump -p '" + dir.path() + "'");
+  ASSERT_EQ(dump_status, 0) << dump;
+  EXPECT_NE(dump.find(" Spilot/Kaelen Voss\\00\\00\\00\\00\\00\\00\\00\\00\\02\n"),
+            std::string::npos)
+      << dump;
+  EXPECT_NE(
+      dump.find(" r\\00\\00\\00\\00\\00\\00\\00\\01\n {\"seq\":1,\"stream\":\"pilot/Kaelen Voss\""),
+      std::string::npos)
+      << dump;
+  const auto [meta, meta_status] = RunCommand("mdb_dump -p -s meta '" + dir.path() + "'");
+  ASSERT_EQ(meta_status, 0) << meta;
+  EXPECT_NE(meta.find(" format\n kraken-log-3\n"), std::string::npos) << meta;
+
+  // The log goes on as if nothing had looked.
+  ASSERT_TRUE(log->Append(MarkedBatch("Kaelen Voss", "after", 1)).ok());
+  EXPECT_EQ(*log->Head(), 3u);
 }
 
 TEST(EventLogLayoutTest, StreamVersionIsTheLastIndexEntryOfThatStreamOnly) {
