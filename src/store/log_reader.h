@@ -1,5 +1,5 @@
 #pragma once
-// Reading events out of the log's events database: one by its sequence, and a
+// Reading events out of the log's events table: one by its sequence, and a
 // range in chunks for EventLog::Scan. Private to src/store.
 
 #include <cstdint>
