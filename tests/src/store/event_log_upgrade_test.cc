@@ -229,7 +229,8 @@ TEST(EventLogUpgradeTest, AKeyTooLongToCarryOverRefusesTheConversionAndChangesNo
     MDB_dbi snapshots;
     Check(mdb_dbi_open(txn, "snapshots", 0, &snapshots), "snapshots");
     const std::string name(511, 'n');
-    MDB_val k = Val(name), v = Val(std::string("\0\0\0\0\0\0\0\x02state", 13));
+    const std::string snapshot("\0\0\0\0\0\0\0\x02state", 13);
+    MDB_val k = Val(name), v = Val(snapshot);
     Check(mdb_put(txn, snapshots, &k, &v, 0), "mdb_put");
     Check(mdb_txn_commit(txn), "mdb_txn_commit");
     mdb_env_close(env);
