@@ -38,6 +38,8 @@ struct ProjectorOptions {
   int max_deletions = 5;
   double max_deletion_share = 0.2;
   std::function<std::int64_t()> now_us;  // default: the system clock
+  // Each Discord change a cycle's conflicts rolled back, once its events are in
+  // the log (`kraken serve` wakes its RollbackWatch, which tells the user).
   std::function<void(const RolledBack&)> on_rollback;
   // When set, a cycle holds an exclusive lock on this file (flock), so that
   // `kraken sync` and the projector inside `kraken serve` never run a cycle at

@@ -398,5 +398,56 @@ TEST_F(SecretsTest, NoSecretAppearsInAnyOutputOfAFullRun) {
   ExpectNoMatch(std::regex(R"(Bot [A-Za-z0-9._-]{20,})"), "an Authorization header");
 }
 
+// Not a secrets check but the same full run: a conflict settled in another
+// process with `kraken conflicts resolve` (the manual policy) reaches the
+// Discord user whose change lost, through the running server's interaction
+// token, and no secret shows on the way.
+TEST_F(SecretsTest, AConflictSettledFromTheCliIsAnnouncedToTheDiscordUser) {
+  std::ofstream(dir_.Sub("kraken.toml")) << "[sync]\n"
+                                            "interval_seconds = 3600\n"
+                                            "conflict_policy = \"manual\"\n";
+  Kraken({"import", std::string(KRAKEN_SOURCE_DIR) + "/tools/sample/corps.csv", "--apply"}, 0);
+  Child serve({"serve"}, Env(), dir_.path());
+  ASSERT_TRUE(serve.WaitForOutput("listening on http://", std::chrono::seconds(30)))
+      << serve.output();
+  {
+    const std::string out = serve.output();
+    const auto at = out.find("listening on ") + std::string("listening on ").size();
+    url_ = out.substr(at, out.find(' ', at) - at);
+  }
+  Simulate({"pilot", "register", "name=Tarin Vey", "corp=KRKN", "clone=Alpha"});
+  Kraken({"sync"}, 0);  // Tarin Vey on row 2
+  Simulate({"pilot", "set", "field=notes", "value=from discord"});
+  Kraken({"sheet", "set", "Pilots", "H2", "from the sheet"}, 0);
+  EXPECT_THAT(Kraken({"sync"}, 0), HasSubstr("1 conflict(s)"));
+  // Open until an admin decides; nothing was announced yet.
+  EXPECT_TRUE(discord_.received().empty());
+  std::string id;
+  {
+    std::istringstream lines(Kraken({"conflicts"}, 0));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(" open") != std::string::npos) id = line.substr(0, line.find(' '));
+    }
+  }
+  ASSERT_FALSE(id.empty());
+  EXPECT_THAT(Kraken({"conflicts", "resolve", id, "sheet"}, 0), HasSubstr("'from the sheet' stands"));
+
+  ASSERT_TRUE(WaitForRequest("was replaced by an admin's decision")) << serve.output();
+  const auto received = discord_.received();
+  ASSERT_EQ(received.size(), 1u);
+  // An ephemeral follow-up on the interaction that made the change.
+  EXPECT_EQ(InteractionTokens(received).size(), 1u) << received[0].target;
+  EXPECT_THAT(received[0].body, HasSubstr("Your change of notes for Tarin Vey to 'from discord'"));
+  EXPECT_THAT(received[0].body, HasSubstr("it is now 'from the sheet'"));
+
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(), 0);
+  Record("kraken serve", serve.output());
+  ExpectNowhere(bot_token_, "the bot token");
+  for (const std::string& token : InteractionTokens(received)) {
+    ExpectNowhere(token, "an interaction token");
+  }
+}
+
 }  // namespace
 }  // namespace kraken

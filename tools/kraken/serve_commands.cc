@@ -17,6 +17,7 @@
 #include "src/serve/registration.h"
 #include "src/serve/reply_text.h"
 #include "src/serve/rollback_notifier.h"
+#include "src/serve/rollback_watch.h"
 #include "src/serve/service.h"
 #include "src/serve/simulate.h"
 #include "src/sheets_emulator/embedded_backend.h"
@@ -26,6 +27,10 @@
 
 namespace kraken::cli {
 namespace {
+
+// How soon a conflict settled by another process (`kraken conflicts resolve`)
+// reaches the Discord user: one read of the log's head per interval when idle.
+constexpr std::chrono::seconds kRollbackWatchInterval{2};
 
 discord::RestOptions RestOptionsFrom(const Config& cfg) {
   discord::RestOptions options;
@@ -70,12 +75,18 @@ Status Serve(CliContext& ctx) {
   sync_options.lock_file = cfg->data_dir + "/sync.lock";
   // A Discord user whose change a conflict rolled back is told: a follow-up
   // while their interaction's token is valid, else in sync.notify_channel_id.
+  // The watch finds those conflicts in the log, whichever process settled them
+  // (this one's projector, `kraken sync`, `kraken conflicts resolve`); this
+  // process's own cycles wake it at once.
   serve::InteractionTokens tokens;
   options.tokens = &tokens;
   serve::RollbackNotifier notifier(rest.get(), tokens, cfg->sync.notify_channel_id);
-  sync_options.on_rollback = [&notifier](const sync::RolledBack& r) {
-    notifier.Notify({r.user_id, r.interaction_id, r.message});
-  };
+  KRAKEN_ASSIGN_OR_RETURN(const std::uint64_t started_at, roster->log().Head());
+  serve::RollbackWatch rollback_watch(roster->log(), started_at, [&notifier](serve::Rollback r) {
+    notifier.Notify(std::move(r));
+  });
+  rollback_watch.Start(kRollbackWatchInterval);
+  sync_options.on_rollback = [&rollback_watch](const sync::RolledBack&) { rollback_watch.Wake(); };
   sync::SheetProjector projector(*roster, sheet->client(), std::move(sync_options));
   sync::SyncLoop sync_loop(projector, std::chrono::seconds(cfg->sync.interval_seconds));
   spdlog::info("sheet sync: {} every {} s", sheet->description(), cfg->sync.interval_seconds);
@@ -98,6 +109,7 @@ Status Serve(CliContext& ctx) {
   spdlog::info("signal {}: finishing the requests in flight", signal);
   service->Stop();
   sync_loop.Stop();
+  rollback_watch.Stop();
   notifier.Stop();
   KRAKEN_RETURN_IF_ERROR(roster->SaveSnapshot());
   Print("stopped\n");
