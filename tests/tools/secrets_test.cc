@@ -18,6 +18,7 @@
 
 #include <condition_variable>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -189,6 +190,17 @@ class SecretsTest : public ::testing::Test {
     return Kraken(args, expect_exit);
   }
 
+  // Starts `kraken serve` and learns its URL (url_ stays empty if it does not come up).
+  std::unique_ptr<Child> StartServe() {
+    auto serve = std::make_unique<Child>(std::vector<std::string>{"serve"}, Env(), dir_.path());
+    if (serve->WaitForOutput("listening on http://", std::chrono::seconds(30))) {
+      const std::string out = serve->output();
+      const auto at = out.find("listening on ") + std::string("listening on ").size();
+      url_ = out.substr(at, out.find(' ', at) - at);
+    }
+    return serve;
+  }
+
   void Record(const std::string& what, const std::string& text) { record_.push_back({what, text}); }
 
   std::string Metrics() {
@@ -252,14 +264,8 @@ TEST_F(SecretsTest, NoSecretAppearsInAnyOutputOfAFullRun) {
                                             "conflict_policy = \"sheet-wins\"\n";
   Kraken({"import", std::string(KRAKEN_SOURCE_DIR) + "/tools/sample/corps.csv", "--apply"}, 0);
 
-  Child serve({"serve"}, Env(), dir_.path());
-  ASSERT_TRUE(serve.WaitForOutput("listening on http://", std::chrono::seconds(30)))
-      << serve.output();
-  {
-    const std::string out = serve.output();
-    const auto at = out.find("listening on ") + std::string("listening on ").size();
-    url_ = out.substr(at, out.find(' ', at) - at);
-  }
+  const std::unique_ptr<Child> serve = StartServe();
+  ASSERT_FALSE(url_.empty()) << serve->output();
   Simulate({"pilot", "register", "name=Tarin Vey", "corp=KRKN", "clone=Alpha"});
   // A sync from the CLI writes the sheet (Tarin Vey on row 2); the embedded
   // emulator's key file exists from here on.
@@ -281,7 +287,7 @@ TEST_F(SecretsTest, NoSecretAppearsInAnyOutputOfAFullRun) {
     mdb_txn_abort(txn);
     mdb_env_close(env);
   }
-  ASSERT_TRUE(WaitForRequest("timezone")) << serve.output();
+  ASSERT_TRUE(WaitForRequest("timezone")) << serve->output();
 
   // A change from Discord that a sheet edit made meanwhile overrides
   // (sheet-wins): the user is told with a follow-up on their interaction's
@@ -294,7 +300,7 @@ TEST_F(SecretsTest, NoSecretAppearsInAnyOutputOfAFullRun) {
     Kraken({"sheet", "set", "Pilots", "H2", "from the sheet"}, 0);
     close(lock);
   }
-  ASSERT_TRUE(WaitForRequest("was replaced by")) << serve.output();
+  ASSERT_TRUE(WaitForRequest("was replaced by")) << serve->output();
 
   // Failing interactions.
   Simulate({"pilot", "set", "field=clone", "value=Alfa"});
@@ -349,9 +355,9 @@ TEST_F(SecretsTest, NoSecretAppearsInAnyOutputOfAFullRun) {
   }
   Metrics();
 
-  serve.Signal(SIGTERM);
-  EXPECT_EQ(serve.Wait(), 0);
-  Record("kraken serve", serve.output());
+  serve->Signal(SIGTERM);
+  EXPECT_EQ(serve->Wait(), 0);
+  Record("kraken serve", serve->output());
 
   // The run did what it should: replies deferred and followed up, Discord used.
   const auto received = discord_.received();
@@ -361,7 +367,7 @@ TEST_F(SecretsTest, NoSecretAppearsInAnyOutputOfAFullRun) {
   bool sent_bot_token = false;
   for (const auto& r : received) sent_bot_token |= r.Header("Authorization") == "Bot " + bot_token_;
   EXPECT_TRUE(sent_bot_token) << "the bot token was never used, so its absence proves nothing";
-  EXPECT_THAT(serve.output(), HasSubstr("deferred"));
+  EXPECT_THAT(serve->output(), HasSubstr("deferred"));
 
   ExpectNowhere(bot_token_, "the bot token");
   ExpectNowhere(bot_token_.substr(0, 24), "the start of the bot token");
@@ -407,14 +413,8 @@ TEST_F(SecretsTest, AConflictSettledFromTheCliIsAnnouncedToTheDiscordUser) {
                                             "interval_seconds = 3600\n"
                                             "conflict_policy = \"manual\"\n";
   Kraken({"import", std::string(KRAKEN_SOURCE_DIR) + "/tools/sample/corps.csv", "--apply"}, 0);
-  Child serve({"serve"}, Env(), dir_.path());
-  ASSERT_TRUE(serve.WaitForOutput("listening on http://", std::chrono::seconds(30)))
-      << serve.output();
-  {
-    const std::string out = serve.output();
-    const auto at = out.find("listening on ") + std::string("listening on ").size();
-    url_ = out.substr(at, out.find(' ', at) - at);
-  }
+  const std::unique_ptr<Child> serve = StartServe();
+  ASSERT_FALSE(url_.empty()) << serve->output();
   Simulate({"pilot", "register", "name=Tarin Vey", "corp=KRKN", "clone=Alpha"});
   Kraken({"sync"}, 0);  // Tarin Vey on row 2
   Simulate({"pilot", "set", "field=notes", "value=from discord"});
@@ -432,7 +432,7 @@ TEST_F(SecretsTest, AConflictSettledFromTheCliIsAnnouncedToTheDiscordUser) {
   ASSERT_FALSE(id.empty());
   EXPECT_THAT(Kraken({"conflicts", "resolve", id, "sheet"}, 0), HasSubstr("'from the sheet' stands"));
 
-  ASSERT_TRUE(WaitForRequest("was replaced by an admin's decision")) << serve.output();
+  ASSERT_TRUE(WaitForRequest("was replaced by an admin's decision")) << serve->output();
   const auto received = discord_.received();
   ASSERT_EQ(received.size(), 1u);
   // An ephemeral follow-up on the interaction that made the change.
@@ -440,9 +440,9 @@ TEST_F(SecretsTest, AConflictSettledFromTheCliIsAnnouncedToTheDiscordUser) {
   EXPECT_THAT(received[0].body, HasSubstr("Your change of notes for Tarin Vey to 'from discord'"));
   EXPECT_THAT(received[0].body, HasSubstr("it is now 'from the sheet'"));
 
-  serve.Signal(SIGTERM);
-  EXPECT_EQ(serve.Wait(), 0);
-  Record("kraken serve", serve.output());
+  serve->Signal(SIGTERM);
+  EXPECT_EQ(serve->Wait(), 0);
+  Record("kraken serve", serve->output());
   ExpectNowhere(bot_token_, "the bot token");
   for (const std::string& token : InteractionTokens(received)) {
     ExpectNowhere(token, "an interaction token");
