@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cassert>
 #include <utility>
 #include <vector>
 
@@ -17,8 +18,11 @@ Result<std::optional<Rollback>> RollbackOf(const EventLog& log, const Event& res
     detected = std::get_if<ConflictDetected>(&e.payload);
     if (detected != nullptr) break;
   }
-  // The log's value stands (or there is nothing to compare with): nothing was rolled back.
-  if (detected == nullptr || resolution->value == detected->log_value || detected->log_seq == 0) {
+  // Only the sheet's value winning replaces the change the conflict was detected
+  // with. (Keeping the log's value, which may have moved on since, replaces nothing.)
+  if (detected == nullptr || resolution->winner != "sheet" ||
+      resolution->value != detected->sheet_value || resolution->value == detected->log_value ||
+      detected->log_seq == 0) {
     return std::optional<Rollback>();
   }
   KRAKEN_ASSIGN_OR_RETURN(const Event changed, log.Get(detected->log_seq));
@@ -26,11 +30,10 @@ Result<std::optional<Rollback>> RollbackOf(const EventLog& log, const Event& res
   const std::string how = resolution->policy == "manual"
                               ? "by an admin's decision for the alliance sheet's value"
                               : "by an admin's edit in the alliance sheet";
-  return std::optional<Rollback>(
-      Rollback{changed.actor, changed.idempotency_key,
-               fmt::format("Your change of {} for {} to '{}' was replaced {}: it is now '{}'.",
-                           detected->field, detected->key, detected->log_value, how,
-                           resolution->value)});
+  return std::optional<Rollback>(Rollback{
+      changed.actor, changed.idempotency_key,
+      fmt::format("Your change of {} for {} to '{}' was replaced {}: it is now '{}'.",
+                  detected->field, detected->key, detected->log_value, how, resolution->value)});
 }
 
 RollbackWatch::RollbackWatch(const EventLog& log, std::uint64_t after_seq,
@@ -39,24 +42,41 @@ RollbackWatch::RollbackWatch(const EventLog& log, std::uint64_t after_seq,
 
 RollbackWatch::~RollbackWatch() { Stop(); }
 
+namespace {
+
+// A failure worth another try on the next poll (a full reader table, an I/O
+// hiccup); a damaged or missing event is not.
+bool Transient(const Error& error) {
+  return error.code != ErrorCode::kCorrupt && error.code != ErrorCode::kNotFound;
+}
+
+}  // namespace
+
 Result<std::size_t> RollbackWatch::Poll() {
   std::lock_guard poll(poll_mu_);
   KRAKEN_ASSIGN_OR_RETURN(const std::uint64_t head, log_.Head());
-  if (head <= seen_) return std::size_t{0};
-  std::vector<Event> resolutions;
-  KRAKEN_RETURN_IF_ERROR(log_.Scan(seen_ + 1, head, [&](const Event& e) {
-    if (std::holds_alternative<ConflictResolved>(e.payload)) resolutions.push_back(e);
-    return true;
-  }));
-  // Past these events whatever follows: a conflict whose lookup fails is
-  // logged, not retried forever.
-  seen_ = head;
+  if (head > seen_) {
+    // Only the conflict streams' new events: nothing else is read or decoded.
+    KRAKEN_ASSIGN_OR_RETURN(std::vector<std::uint64_t> seqs,
+                            log_.FindInStreams(kConflictStreamPrefix, seen_));
+    for (const std::uint64_t seq : seqs) {
+      if (seq <= head) retry_.push_back(seq);
+    }
+    seen_ = head;
+  }
+  std::vector<std::uint64_t> pending;
+  pending.swap(retry_);
   std::size_t found = 0;
-  for (const Event& resolved : resolutions) {
-    auto rollback = RollbackOf(log_, resolved);
+  for (const std::uint64_t seq : pending) {
+    Result<std::optional<Rollback>> rollback = [&]() -> Result<std::optional<Rollback>> {
+      KRAKEN_ASSIGN_OR_RETURN(const Event event, log_.Get(seq));
+      return RollbackOf(log_, event);
+    }();
     if (!rollback.ok()) {
-      spdlog::warn("conflict notice for event {} not sent: {}", resolved.seq,
-                   rollback.error().message);
+      const bool again = Transient(rollback.error());
+      spdlog::warn("conflict notice for event {} {}: {}", seq,
+                   again ? "delayed, to be tried again" : "not sent", rollback.error().message);
+      if (again) retry_.push_back(seq);
       continue;
     }
     if (!rollback->has_value()) continue;
@@ -67,6 +87,8 @@ Result<std::size_t> RollbackWatch::Poll() {
 }
 
 void RollbackWatch::Start(std::chrono::milliseconds interval) {
+  std::lock_guard lock(mu_);
+  assert(!thread_.joinable() && !stopping_);
   thread_ = std::thread([this, interval] { Run(interval); });
 }
 
@@ -81,11 +103,12 @@ void RollbackWatch::Wake() {
 void RollbackWatch::Stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  std::call_once(joined_, [this] {
+    if (thread_.joinable()) thread_.join();
+  });
 }
 
 void RollbackWatch::Run(std::chrono::milliseconds interval) {

@@ -6,9 +6,9 @@
 // into one Rollback for the RollbackNotifier, which is in this process because
 // the interaction tokens are (in memory only).
 //
-// A conflict rolled a Discord change back when the value that stands is not the
-// log's value the conflict was detected with, and the event that set that value
-// came from Discord (docs/sheet-projector.md).
+// A conflict rolled a Discord change back when the sheet's value won (by policy
+// or by an admin's decision), and the event that set the log's value it was
+// detected with came from Discord (docs/sheet-projector.md).
 
 #include <chrono>
 #include <condition_variable>
@@ -16,7 +16,9 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "events/event.h"
 #include "events/result.h"
@@ -24,6 +26,9 @@
 #include "src/store/event_log.h"
 
 namespace kraken::serve {
+
+// The streams conflicts are recorded on: "conflict/<id>".
+inline constexpr std::string_view kConflictStreamPrefix = "conflict/";
 
 // The notice for the Discord user whose change `resolved` rolled back, or
 // nullopt when it rolled back no Discord change. Reads the conflict's stream
@@ -34,17 +39,18 @@ class RollbackWatch {
  public:
   // Watches events after `after_seq` (a server watches from its start: older
   // conflicts were someone else's to announce). `notify` gets each rollback once.
-  RollbackWatch(const EventLog& log, std::uint64_t after_seq,
-                std::function<void(Rollback)> notify);
+  RollbackWatch(const EventLog& log, std::uint64_t after_seq, std::function<void(Rollback)> notify);
   ~RollbackWatch();  // Stop()s
   RollbackWatch(const RollbackWatch&) = delete;
   RollbackWatch& operator=(const RollbackWatch&) = delete;
 
-  // Reads the events appended since the last call and notifies; returns how
-  // many rollbacks it found. Thread-safe (calls are serialised).
+  // Reads the conflict streams' events appended since the last call (and those
+  // a transient error kept from the last one) and notifies; returns how many
+  // rollbacks it found. Thread-safe (calls are serialised).
   Result<std::size_t> Poll();
 
   // Polls on a thread of its own every `interval`, and at once after Wake().
+  // Once only, and not after Stop().
   void Start(std::chrono::milliseconds interval);
   void Wake();
   // Joins the thread, after a last Poll. Idempotent.
@@ -56,13 +62,15 @@ class RollbackWatch {
   const EventLog& log_;
   std::function<void(Rollback)> notify_;
 
-  std::mutex poll_mu_;  // one Poll at a time
-  std::uint64_t seen_;  // guarded by poll_mu_
+  std::mutex poll_mu_;                // one Poll at a time
+  std::uint64_t seen_;                // guarded by poll_mu_
+  std::vector<std::uint64_t> retry_;  // guarded by poll_mu_: events to look at again
 
   std::mutex mu_;
   std::condition_variable wake_;
   bool woken_ = false;
   bool stopping_ = false;
+  std::once_flag joined_;
   std::thread thread_;
 };
 

@@ -52,7 +52,8 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir) {
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, Options options) {
   if (!options.clock) options.clock = SystemClockMicros;
   const std::uint64_t initial = std::min(options.initial_map_bytes, options.max_map_bytes);
-  KRAKEN_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env, LmdbEnv::Open(dir, initial, options.max_map_bytes));
+  KRAKEN_ASSIGN_OR_RETURN(std::unique_ptr<LmdbEnv> env,
+                          LmdbEnv::Open(dir, initial, options.max_map_bytes));
   auto impl = std::make_unique<Impl>();
   impl->env = std::move(env);
   impl->writer = std::make_unique<LogWriter>(
@@ -74,8 +75,7 @@ Result<std::uint64_t> EventLog::StreamVersion(std::string_view stream) const {
   KRAKEN_RETURN_IF_ERROR(CheckStreamName(stream));
   KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
   std::uint64_t version = 0;
-  if (int rc = ReadStreamVersion(txn.get(), impl_->env->db(), stream, version);
-      rc != MDB_SUCCESS) {
+  if (int rc = ReadStreamVersion(txn.get(), impl_->env->db(), stream, version); rc != MDB_SUCCESS) {
     return impl_->env->Translate(rc, fmt::format("reading the version of stream {}", stream));
   }
   return version;
@@ -138,6 +138,32 @@ Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream) const {
     return impl_->env->Translate(rc, fmt::format("reading stream {}", stream));
   }
   return events;
+}
+
+Result<std::vector<std::uint64_t>> EventLog::FindInStreams(std::string_view prefix,
+                                                           std::uint64_t after_seq) const {
+  KRAKEN_RETURN_IF_ERROR(CheckStreamName(prefix));
+  KRAKEN_ASSIGN_OR_RETURN(LmdbEnv::Txn txn, impl_->env->BeginRead());
+  TableCursor cursor;
+  int rc = cursor.Open(txn.get(), impl_->env->db(), Table::kStreams);
+  std::vector<std::uint64_t> seqs;
+  MDB_val key, value;
+  for (rc = rc == MDB_SUCCESS ? cursor.Seek(prefix, key, value) : rc; rc == MDB_SUCCESS;
+       rc = cursor.Next(key, value)) {
+    if (!ToView(key).starts_with(prefix)) break;
+    if (value.mv_size != 8) {
+      return MakeError(ErrorCode::kCorrupt,
+                       fmt::format("the stream index entry of {} is damaged; verify the log",
+                                   ToView(key).substr(0, ToView(key).size() - 9)));
+    }
+    const std::uint64_t seq = ReadBigEndian64(ToView(value));
+    if (seq > after_seq) seqs.push_back(seq);
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+    return impl_->env->Translate(rc, fmt::format("reading the streams named {}…", prefix));
+  }
+  std::sort(seqs.begin(), seqs.end());
+  return seqs;
 }
 
 Status EventLog::PutSnapshot(std::string_view name, std::uint64_t seq, std::string_view bytes) {

@@ -123,6 +123,12 @@ class EventLog {
               const std::function<bool(const Event&)>& fn) const;
   // The events of one stream, oldest first.
   Result<std::vector<Event>> ReadStream(std::string_view stream) const;
+  // The sequences above `after_seq` of the events of every stream whose name
+  // starts with `prefix` ("conflict/"), ascending. One walk over those streams'
+  // index entries; no record is read, so it costs what those streams hold, not
+  // what the whole log appended meanwhile.
+  Result<std::vector<std::uint64_t>> FindInStreams(std::string_view prefix,
+                                                   std::uint64_t after_seq) const;
 
   // The projection snapshot slot (one, named by its owner). Put replaces it.
   Status PutSnapshot(std::string_view name, std::uint64_t seq, std::string_view bytes);

@@ -44,20 +44,20 @@ class RollbackWatchTest : public ::testing::Test {
 
   // A conflict on that cell, as the projector records it, then settled.
   void Conflict(const std::string& id, std::uint64_t log_seq, const std::string& winner,
-                const std::string& policy) {
+                const std::string& policy, std::string value = "") {
+    if (value.empty()) value = winner == "sheet" ? "from the sheet" : "from discord";
     Event detected;
     detected.stream = "conflict/" + id;
     detected.source = Source::kSheet;
     detected.actor = "the sheet";
-    detected.payload = ConflictDetected{id,     "pilot", "Tarin Vey", "notes", "from the sheet",
-                                        "from discord", log_seq, "Pilots!H2"};
+    detected.payload = ConflictDetected{
+        id, "pilot", "Tarin Vey", "notes", "from the sheet", "from discord", log_seq, "Pilots!H2"};
     Append(std::move(detected));
     Event resolved;
     resolved.stream = "conflict/" + id;
     resolved.source = policy == "manual" ? Source::kCli : Source::kSheet;
     resolved.actor = "admin";
-    resolved.payload = ConflictResolved{
-        id, winner, winner == "sheet" ? "from the sheet" : "from discord", policy};
+    resolved.payload = ConflictResolved{id, winner, std::move(value), policy};
     Append(std::move(resolved));
   }
 
@@ -97,6 +97,10 @@ TEST_F(RollbackWatchTest, NoOneIsToldWhenNoDiscordChangeLost) {
   Conflict("kept", ChangeNotes("from discord", Source::kDiscord), "log", "log-wins");
   // The change that lost came from the CLI, not from a Discord user.
   Conflict("cli", ChangeNotes("from discord", Source::kCli), "sheet", "manual");
+  // An admin kept the log's value, which had moved on since the conflict was
+  // detected: no one's change was replaced by the sheet's.
+  Conflict("moved", ChangeNotes("from discord", Source::kDiscord), "log", "manual",
+           "changed again since");
   EXPECT_EQ(*watch.Poll(), 0u);
   EXPECT_TRUE(told_.empty());
 }

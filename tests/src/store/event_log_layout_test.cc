@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "src/store/event_log.h"
 #include "src/store/log_keys.h"
@@ -217,6 +218,28 @@ TEST(EventLogLayoutTest, StreamVersionIsTheLastIndexEntryOfThatStreamOnly) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->problems.empty()) << report->problems.front();
   EXPECT_EQ(report->streams_checked, 5u);
+}
+
+TEST(EventLogLayoutTest, FindInStreamsWalksOnlyTheStreamsWithThePrefix) {
+  TempDir dir;
+  auto log = OpenOrDie(dir.path());
+  // Streams around "conflict/" in the index's order, and interleaved appends.
+  const std::pair<std::string, int> appends[] = {{"conflict/b", 2},  {"pilot/x", 1},
+                                                 {"conflict/a", 1},  {"conflict", 1},
+                                                 {"conflicts/c", 1}, {"conflict/b", 1}};
+  for (const auto& [stream, count] : appends) {
+    for (int i = 0; i < count; ++i) {
+      AppendRequest request = One("x", stream + std::to_string(i));
+      request.events[0].stream = stream;
+      ASSERT_TRUE(log->Append(std::move(request)).ok());
+    }
+  }
+  // conflict/b is events 1, 2 and 7; conflict/a is 4.
+  EXPECT_EQ(*log->FindInStreams("conflict/", 0), (std::vector<std::uint64_t>{1, 2, 4, 7}));
+  EXPECT_EQ(*log->FindInStreams("conflict/", 2), (std::vector<std::uint64_t>{4, 7}));
+  EXPECT_TRUE(log->FindInStreams("conflict/", 7)->empty());
+  EXPECT_TRUE(log->FindInStreams("rejection/", 0)->empty());
+  EXPECT_EQ(*log->FindInStreams("pilot/", 0), (std::vector<std::uint64_t>{3}));
 }
 
 TEST(EventLogLayoutTest, HeadAndChainContinueFromTheLastStoredEvent) {
