@@ -177,9 +177,9 @@ Status LmdbEnv::OpenTables(std::uint64_t max_map_bytes) {
     }
     if (rc == kForeignFormat) return foreign_format_;
     if (rc != MDB_SUCCESS) {
-      return Translate(rc, upgrading ? fmt::format("converting the {} log to {}", kLogFormat2Tag,
-                                                   kLogFormatTag)
-                                     : std::string("opening the log's tables"));
+      return Translate(
+          rc, upgrading ? fmt::format("converting the {} log to {}", kLogFormat2Tag, kLogFormatTag)
+                        : std::string("opening the log's tables"));
     }
     return Ok{};
   }
@@ -198,9 +198,10 @@ int LmdbEnv::TryOpenTables(bool& upgrading) {
                               format, kLogFormatTag));
   };
   auto not_a_log = [&] {
-    return refuse(fmt::format("{} holds an LMDB environment that is not a KRAKEN event log (it has "
-                              "no format tag); give KRAKEN a new or empty directory",
-                              dir_));
+    return refuse(
+        fmt::format("{} holds an LMDB environment that is not a KRAKEN event log (it has "
+                    "no format tag); give KRAKEN a new or empty directory",
+                    dir_));
   };
   // The tag is in the named database "meta", where every build has looked for it.
   int rc = mdb_dbi_open(txn->get(), kMetaDb, 0, &meta_);
@@ -225,9 +226,10 @@ int LmdbEnv::TryOpenTables(bool& upgrading) {
     std::string refusal;
     rc = UpgradeFromLog2(txn->get(), db_, meta_, refusal);
     if (rc == MDB_BAD_VALSIZE && !refusal.empty()) {
-      return refuse(fmt::format("cannot convert the {} log in {} to {}: {}. Nothing was changed; "
-                                "keep using the build that wrote it",
-                                kLogFormat2Tag, dir_, kLogFormatTag, refusal));
+      return refuse(
+          fmt::format("cannot convert the {} log in {} to {}: {}. Nothing was changed; "
+                      "keep using the build that wrote it",
+                      kLogFormat2Tag, dir_, kLogFormatTag, refusal));
     }
     if (rc != MDB_SUCCESS) return rc;
   } else if (ToView(value) != kLogFormatTag) {

@@ -82,8 +82,7 @@ int ReadChainHeadKnowing(MDB_txn* txn, MDB_dbi db, const ChainHead& known, Chain
   return ReadChainHead(txn, db, &known, head);
 }
 
-int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream,
-                      std::uint64_t& version) {
+int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream, std::uint64_t& version) {
   version = 0;
   TableCursor cursor;
   int rc = cursor.Open(txn, db, Table::kStreams);

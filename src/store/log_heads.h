@@ -36,8 +36,7 @@ int ReadChainHeadKnowing(MDB_txn* txn, MDB_dbi db, const ChainHead& known, Chain
 
 // `stream`'s current version: the version in the last key of its stream index;
 // 0 if it has no events. One cursor seek.
-int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream,
-                      std::uint64_t& version);
+int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream, std::uint64_t& version);
 
 // How many streams have events: one cursor seek per stream.
 int CountStreams(MDB_txn* txn, MDB_dbi db, std::uint64_t& streams);

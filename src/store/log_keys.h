@@ -33,9 +33,9 @@ enum class Table : char {
   // Idempotency keys longer than kMaxKeyBytes, which LMDB cannot hold as keys:
   // SHA-256 of the key (32 bytes) -> first seq, last seq, then the key itself.
   kLongIdempotency = 'J',
-  kSnapshots = 'P',    // owner's name -> seq (8 bytes BE), then the snapshot bytes
-  kStreams = 'S',      // stream, '\0', version (8 bytes BE) -> seq (8 bytes BE)
-  kEvents = 'r',       // seq (8 bytes BE) -> the event's record
+  kSnapshots = 'P',  // owner's name -> seq (8 bytes BE), then the snapshot bytes
+  kStreams = 'S',    // stream, '\0', version (8 bytes BE) -> seq (8 bytes BE)
+  kEvents = 'r',     // seq (8 bytes BE) -> the event's record
 };
 static_assert(static_cast<char>(Table::kEvents) > 'm', "events must sort after \"meta\"");
 

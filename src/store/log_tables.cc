@@ -93,9 +93,7 @@ int TableCursor::Within(int rc, MDB_val& key) const {
   return MDB_SUCCESS;
 }
 
-int TableCursor::First(MDB_val& key, MDB_val& value) {
-  return Seek({}, key, value);
-}
+int TableCursor::First(MDB_val& key, MDB_val& value) { return Seek({}, key, value); }
 
 int TableCursor::Last(MDB_val& key, MDB_val& value) {
   // The key just before the next table's first possible key, or the last of all.

@@ -309,8 +309,9 @@ class Verifier {
     if ((rc = mdb_stat(txn_, db_, &stat)) != MDB_SUCCESS) return rc;
     const std::uint64_t known = table_keys_ + snapshots + 1;  // + the "meta" database
     if (stat.ms_entries > known) {
-      Problem(fmt::format("the database holds {} keys outside the log's tables (docs/log-layout.md)",
-                          stat.ms_entries - known));
+      Problem(
+          fmt::format("the database holds {} keys outside the log's tables (docs/log-layout.md)",
+                      stat.ms_entries - known));
     }
     // Appends put events at the very end (MDB_APPEND): a key after them stops them all.
     Cursor cursor;
@@ -322,9 +323,10 @@ class Verifier {
     const std::string_view last = ToView(key);
     // LMDB compares keys as unsigned bytes.
     if (static_cast<unsigned char>(last.front()) > static_cast<unsigned char>(Table::kEvents)) {
-      Problem(fmt::format("a key outside the log's tables (\"{}\", {} bytes) sorts after the "
-                          "events, so no event can be appended; restore the log from a backup",
-                          last.substr(0, 40), last.size()));
+      Problem(
+          fmt::format("a key outside the log's tables (\"{}\", {} bytes) sorts after the "
+                      "events, so no event can be appended; restore the log from a backup",
+                      last.substr(0, 40), last.size()));
     }
     return MDB_SUCCESS;
   }

@@ -43,7 +43,7 @@ struct WriteJob {
 // What a job runs against.
 struct JobContext {
   MDB_txn* txn;  // the job's own nested transaction, or the group's for a group of one
-  MDB_dbi db;  // the tables' (log_tables.h)
+  MDB_dbi db;    // the tables' (log_tables.h)
   const std::string& dir;
   ChainHasher& hasher;
   const std::function<std::int64_t()>& clock;

@@ -253,16 +253,18 @@ TEST(EventLogIntegrityTest, KeysOutsideTheTablesAreReported) {
   auto append = log->Append(MarkedBatch("Mira Sol", "blocked", 1));
   ASSERT_FALSE(append.ok());
   EXPECT_EQ(append.error().code, ErrorCode::kCorrupt);
-  EXPECT_TRUE(Mentions(append.error().message, "cannot append event 7: a record with that "
-                                               "sequence (or a key after it) already exists"))
+  EXPECT_TRUE(Mentions(append.error().message,
+                       "cannot append event 7: a record with that "
+                       "sequence (or a key after it) already exists"))
       << append.error().message;
   EXPECT_EQ(*log->Head(), 6u);
   auto report = log->Verify();
   ASSERT_TRUE(report.ok());
   const std::string all = AllProblems(*report);
   EXPECT_TRUE(Mentions(all, "the database holds 2 keys outside the log's tables")) << all;
-  EXPECT_TRUE(Mentions(all, "a key outside the log's tables (\"zstray\", 6 bytes) sorts after "
-                            "the events, so no event can be appended"))
+  EXPECT_TRUE(Mentions(all,
+                       "a key outside the log's tables (\"zstray\", 6 bytes) sorts after "
+                       "the events, so no event can be appended"))
       << all;
 }
 

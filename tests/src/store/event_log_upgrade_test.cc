@@ -60,11 +60,10 @@ std::map<char, std::size_t> RewriteAsLog2(const std::string& dir, std::string_vi
     MDB_val k = Val(stored);
     Check(mdb_del(txn, main, &k, nullptr), "mdb_del");
   }
-  const std::map<char, std::pair<const char*, unsigned>> named = {
-      {'r', {"events", MDB_INTEGERKEY}},
-      {'S', {"streams", 0}},
-      {'I', {"idempotency", 0}},
-      {'P', {"snapshots", 0}}};
+  const std::map<char, std::pair<const char*, unsigned>> named = {{'r', {"events", MDB_INTEGERKEY}},
+                                                                  {'S', {"streams", 0}},
+                                                                  {'I', {"idempotency", 0}},
+                                                                  {'P', {"snapshots", 0}}};
   std::map<char, MDB_dbi> dbis;
   for (const auto& [table, db] : named) {
     Check(mdb_dbi_open(txn, db.first, db.second | MDB_CREATE, &dbis[table]), db.first);
@@ -137,7 +136,8 @@ TEST(EventLogUpgradeTest, Log2IsConvertedOnOpenKeepingEveryByteOfHistory) {
     ASSERT_TRUE(log->PutSnapshot("roster", 5, "snapshot bytes").ok());
     before = *log->Stats();
   }
-  for (std::uint64_t seq = 1; seq <= 5; ++seq) records.push_back(testing::RawRecord(dir.path(), seq));
+  for (std::uint64_t seq = 1; seq <= 5; ++seq)
+    records.push_back(testing::RawRecord(dir.path(), seq));
   const auto counts = RewriteAsLog2(dir.path(), "kraken-log-2");
   EXPECT_EQ(counts.at('r'), 5u);
   EXPECT_EQ(counts.at('S'), 5u);
