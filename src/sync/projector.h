@@ -22,24 +22,19 @@
 #include "src/config/config.h"
 #include "src/sheets/sheets_client.h"
 #include "src/sync/extra_tabs.h"
+#include "src/sync/rollback_watch.h"
 #include "src/sync/three_way.h"
 
 namespace kraken::sync {
-
-// A change a Discord user made that a conflict rolled back: they must be told.
-struct RolledBack {
-  std::string user_id;         // the Discord user (the event's actor)
-  std::string interaction_id;  // the event's idempotency key, if it came from an interaction
-  std::string message;         // for the user
-};
 
 struct ProjectorOptions {
   std::function<Policy(Table, const std::string& column)> policy;  // default: log-wins
   int max_deletions = 5;
   double max_deletion_share = 0.2;
   std::function<std::int64_t()> now_us;  // default: the system clock
-  // Each Discord change a cycle's conflicts rolled back, once its events are in
-  // the log (`kraken serve` wakes its RollbackWatch, which tells the user).
+  // Each Discord change a cycle's conflicts rolled back (RollbackOf on the
+  // ConflictResolved events it appended). `kraken serve` only wakes its
+  // RollbackWatch with it: the watch tells the user, whoever settled a conflict.
   std::function<void(const RolledBack&)> on_rollback;
   // When set, a cycle holds an exclusive lock on this file (flock), so that
   // `kraken sync` and the projector inside `kraken serve` never run a cycle at

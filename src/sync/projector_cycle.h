@@ -57,7 +57,6 @@ class SheetProjector::Cycle {
 
   struct Outcome {
     std::vector<std::string> imported, conflicts, rejected, repairs;
-    std::vector<RolledBack> rolled_back;
     std::vector<CellNote> notes;
     std::set<std::string> reported;
   };
@@ -95,8 +94,7 @@ class SheetProjector::Cycle {
               bool lasting);
   void Conflict(const AllianceState& state, Plan& plan, const ManagedTab& m, const CellConflict& c,
                 bool applied);
-  void NoteRollback(std::uint64_t seq, std::string_view column, std::string_view key,
-                    std::string_view lost, std::string_view stands);
+  void AnnounceRollbacks(const std::vector<Event>& appended);
   void FillReport();
   Status ApplyDecisions(const Actor& actor);
 

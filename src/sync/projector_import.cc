@@ -166,9 +166,7 @@ Status SheetProjector::Cycle::Import() {
   KRAKEN_ASSIGN_OR_RETURN(CommandResult result, p_.roster_.Execute(planner, actor, options));
   report_.events_appended += result.events.size();
   FillReport();
-  for (const RolledBack& r : outcome_.rolled_back) {
-    if (p_.options_.on_rollback) p_.options_.on_rollback(r);
-  }
+  AnnounceRollbacks(result.events);
   for (const auto& [table, key] : deletions) {
     auto removed = table == Table::kPilot
                        ? p_.roster_.PilotLeave(actor, key, "row deleted from the sheet", options)
@@ -182,12 +180,7 @@ Status SheetProjector::Cycle::Import() {
                                              TableName(table), key, removed.error().message));
     }
   }
-  const std::size_t told = outcome_.rolled_back.size();
-  const Status decided = ApplyDecisions(actor);
-  for (std::size_t i = told; i < outcome_.rolled_back.size(); ++i) {
-    if (p_.options_.on_rollback) p_.options_.on_rollback(outcome_.rolled_back[i]);
-  }
-  return decided;
+  return ApplyDecisions(actor);
 }
 
 Status SheetProjector::Cycle::PlanTab(const AllianceState& state, const ManagedTab& m, Plan& plan,
@@ -327,24 +320,21 @@ void SheetProjector::Cycle::Conflict(const AllianceState& state, Plan& plan, con
                           c.policy == Policy::kSheetWins && !applied
                               ? "; the sheet's value is not valid, see Not applied"
                               : "");
-    if (sheet && log_seq != 0) NoteRollback(log_seq, c.column, c.key, c.log, c.sheet);
   }
   outcome_.conflicts.push_back(fmt::format("{}: {} {} {}: sheet '{}', log '{}' (base '{}'); {}",
                                            origin, TableName(m.table), c.key, c.column, c.sheet,
                                            c.log, c.base, outcome));
 }
 
-// A Discord user's change lost to the sheet: they are told.
-void SheetProjector::Cycle::NoteRollback(std::uint64_t seq, std::string_view column,
-                                         std::string_view key, std::string_view lost,
-                                         std::string_view stands) {
-  auto event = log_.Get(seq);
-  if (!event.ok() || event->source != Source::kDiscord) return;
-  outcome_.rolled_back.push_back(
-      {event->actor, event->idempotency_key,
-       fmt::format("Your change of {} for {} to '{}' was replaced by an admin's edit in the "
-                   "alliance sheet: it is now '{}'.",
-                   column, key, lost, stands)});
+// The Discord users whose change the conflicts settled in `appended` rolled back
+// are told (through on_rollback).
+void SheetProjector::Cycle::AnnounceRollbacks(const std::vector<Event>& appended) {
+  if (!p_.options_.on_rollback) return;
+  for (const Event& e : appended) {
+    if (!std::holds_alternative<ConflictResolved>(e.payload)) continue;
+    auto rollback = RollbackOf(log_, e);
+    if (rollback.ok() && rollback->has_value()) p_.options_.on_rollback(**rollback);
+  }
 }
 
 void SheetProjector::Cycle::FillReport() {
@@ -370,13 +360,9 @@ Status SheetProjector::Cycle::ApplyDecisions(const Actor& actor) {
     if (pick != "sheet" && pick != "log") continue;
     const ConflictEntry* entry = p_.conflicts_.Find(row[0]);
     if (entry == nullptr || entry->rejection || !entry->open) continue;
-    const ConflictEntry settled = *entry;
     auto resolved = ResolveConflict(p_.roster_, p_.conflicts_, row[0], pick, actor);
-    if (resolved.ok() && pick == "sheet" && settled.log_seq != 0) {
-      NoteRollback(settled.log_seq, settled.field, settled.key, settled.log_value,
-                   settled.sheet_value);
-    }
     if (resolved.ok()) {
+      AnnounceRollbacks(resolved->events);
       report_.events_appended += resolved->events.size();
       report_.imported.push_back(
           fmt::format("conflict {} settled on the Conflicts tab: {}", row[0], resolved->summary));

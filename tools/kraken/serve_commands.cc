@@ -17,7 +17,6 @@
 #include "src/serve/registration.h"
 #include "src/serve/reply_text.h"
 #include "src/serve/rollback_notifier.h"
-#include "src/serve/rollback_watch.h"
 #include "src/serve/service.h"
 #include "src/serve/simulate.h"
 #include "src/sheets_emulator/embedded_backend.h"
@@ -82,8 +81,8 @@ Status Serve(CliContext& ctx) {
   options.tokens = &tokens;
   serve::RollbackNotifier notifier(rest.get(), tokens, cfg->sync.notify_channel_id);
   KRAKEN_ASSIGN_OR_RETURN(const std::uint64_t started_at, roster->log().Head());
-  serve::RollbackWatch rollback_watch(roster->log(), started_at, [&notifier](serve::Rollback r) {
-    notifier.Notify(std::move(r));
+  sync::RollbackWatch rollback_watch(roster->log(), started_at, [&notifier](sync::RolledBack r) {
+    notifier.Notify({std::move(r.user_id), std::move(r.interaction_id), std::move(r.message)});
   });
   rollback_watch.Start(kRollbackWatchInterval);
   sync_options.on_rollback = [&rollback_watch](const sync::RolledBack&) { rollback_watch.Wake(); };

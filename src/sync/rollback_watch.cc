@@ -1,4 +1,4 @@
-#include "src/serve/rollback_watch.h"
+#include "src/sync/rollback_watch.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-namespace kraken::serve {
+namespace kraken::sync {
 
-Result<std::optional<Rollback>> RollbackOf(const EventLog& log, const Event& resolved) {
+Result<std::optional<RolledBack>> RollbackOf(const EventLog& log, const Event& resolved) {
   const auto* resolution = std::get_if<ConflictResolved>(&resolved.payload);
-  if (resolution == nullptr) return std::optional<Rollback>();
+  if (resolution == nullptr) return std::optional<RolledBack>();
   KRAKEN_ASSIGN_OR_RETURN(std::vector<Event> conflict, log.ReadStream(resolved.stream));
   const ConflictDetected* detected = nullptr;
   for (const Event& e : conflict) {
@@ -23,21 +23,21 @@ Result<std::optional<Rollback>> RollbackOf(const EventLog& log, const Event& res
   if (detected == nullptr || resolution->winner != "sheet" ||
       resolution->value != detected->sheet_value || resolution->value == detected->log_value ||
       detected->log_seq == 0) {
-    return std::optional<Rollback>();
+    return std::optional<RolledBack>();
   }
   KRAKEN_ASSIGN_OR_RETURN(const Event changed, log.Get(detected->log_seq));
-  if (changed.source != Source::kDiscord) return std::optional<Rollback>();
+  if (changed.source != Source::kDiscord) return std::optional<RolledBack>();
   const std::string how = resolution->policy == "manual"
                               ? "by an admin's decision for the alliance sheet's value"
                               : "by an admin's edit in the alliance sheet";
-  return std::optional<Rollback>(Rollback{
+  return std::optional<RolledBack>(RolledBack{
       changed.actor, changed.idempotency_key,
       fmt::format("Your change of {} for {} to '{}' was replaced {}: it is now '{}'.",
                   detected->field, detected->key, detected->log_value, how, resolution->value)});
 }
 
 RollbackWatch::RollbackWatch(const EventLog& log, std::uint64_t after_seq,
-                             std::function<void(Rollback)> notify)
+                             std::function<void(RolledBack)> notify)
     : log_(log), notify_(std::move(notify)), seen_(after_seq) {}
 
 RollbackWatch::~RollbackWatch() { Stop(); }
@@ -68,7 +68,7 @@ Result<std::size_t> RollbackWatch::Poll() {
   pending.swap(retry_);
   std::size_t found = 0;
   for (const std::uint64_t seq : pending) {
-    Result<std::optional<Rollback>> rollback = [&]() -> Result<std::optional<Rollback>> {
+    Result<std::optional<RolledBack>> rollback = [&]() -> Result<std::optional<RolledBack>> {
       KRAKEN_ASSIGN_OR_RETURN(const Event event, log_.Get(seq));
       return RollbackOf(log_, event);
     }();
@@ -128,4 +128,4 @@ void RollbackWatch::Run(std::chrono::milliseconds interval) {
   }
 }
 
-}  // namespace kraken::serve
+}  // namespace kraken::sync

@@ -1,7 +1,7 @@
 // RollbackWatch on a real log: the Discord users whose change a settled conflict
 // rolled back are found once each, whoever settled it, and no one else is.
 
-#include "src/serve/rollback_watch.h"
+#include "src/sync/rollback_watch.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 
 #include "tests/support/log_dir.h"
 
-namespace kraken::serve {
+namespace kraken::sync {
 namespace {
 
 constexpr char kUser[] = "1000000000000000001";
@@ -63,11 +63,11 @@ class RollbackWatchTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<EventLog> log_;
-  std::vector<Rollback> told_;
+  std::vector<RolledBack> told_;
 };
 
 TEST_F(RollbackWatchTest, TheDiscordUserWhoseChangeLostIsFoundOnce) {
-  RollbackWatch watch(*log_, 0, [this](Rollback r) { told_.push_back(std::move(r)); });
+  RollbackWatch watch(*log_, 0, [this](RolledBack r) { told_.push_back(std::move(r)); });
   const std::uint64_t change = ChangeNotes("from discord", Source::kDiscord);
   // An admin picked the sheet's value (`kraken conflicts resolve ID sheet`, or
   // the Conflicts tab).
@@ -92,7 +92,7 @@ TEST_F(RollbackWatchTest, TheDiscordUserWhoseChangeLostIsFoundOnce) {
 }
 
 TEST_F(RollbackWatchTest, NoOneIsToldWhenNoDiscordChangeLost) {
-  RollbackWatch watch(*log_, 0, [this](Rollback r) { told_.push_back(std::move(r)); });
+  RollbackWatch watch(*log_, 0, [this](RolledBack r) { told_.push_back(std::move(r)); });
   // The log's value stood.
   Conflict("kept", ChangeNotes("from discord", Source::kDiscord), "log", "log-wins");
   // The change that lost came from the CLI, not from a Discord user.
@@ -107,7 +107,8 @@ TEST_F(RollbackWatchTest, NoOneIsToldWhenNoDiscordChangeLost) {
 
 TEST_F(RollbackWatchTest, ConflictsSettledBeforeTheWatchStartedAreNotAnnouncedAgain) {
   Conflict("old", ChangeNotes("from discord", Source::kDiscord), "sheet", "manual");
-  RollbackWatch watch(*log_, *log_->Head(), [this](Rollback r) { told_.push_back(std::move(r)); });
+  RollbackWatch watch(*log_, *log_->Head(),
+                      [this](RolledBack r) { told_.push_back(std::move(r)); });
   EXPECT_EQ(*watch.Poll(), 0u);
   Conflict("new", ChangeNotes("from discord", Source::kDiscord), "sheet", "manual");
   EXPECT_EQ(*watch.Poll(), 1u);
@@ -115,10 +116,10 @@ TEST_F(RollbackWatchTest, ConflictsSettledBeforeTheWatchStartedAreNotAnnouncedAg
 }
 
 TEST_F(RollbackWatchTest, ItsThreadPollsWhenWokenAndOnceMoreWhenStopped) {
-  std::promise<Rollback> first;
-  std::vector<Rollback> later;
+  std::promise<RolledBack> first;
+  std::vector<RolledBack> later;
   int calls = 0;
-  RollbackWatch watch(*log_, 0, [&](Rollback r) {
+  RollbackWatch watch(*log_, 0, [&](RolledBack r) {
     if (calls++ == 0) {
       first.set_value(std::move(r));
     } else {
@@ -139,4 +140,4 @@ TEST_F(RollbackWatchTest, ItsThreadPollsWhenWokenAndOnceMoreWhenStopped) {
 }
 
 }  // namespace
-}  // namespace kraken::serve
+}  // namespace kraken::sync
