@@ -29,8 +29,12 @@ std::optional<std::int64_t> RecordTimestamp(std::string_view record) {
 
 }  // namespace
 
-int ReadHeadSeq(MDB_txn* txn, MDB_dbi db, std::uint64_t& head_seq) {
-  head_seq = 0;
+namespace {
+
+// The last event's seq and record; seq 0 (and MDB_SUCCESS) when there is none.
+// MDB_CORRUPTED if its key is not a sequence.
+int ReadLastEvent(MDB_txn* txn, MDB_dbi db, std::uint64_t& seq, std::string_view& record) {
+  seq = 0;
   TableCursor cursor;
   int rc = cursor.Open(txn, db, Table::kEvents);
   if (rc != MDB_SUCCESS) return rc;
@@ -38,28 +42,27 @@ int ReadHeadSeq(MDB_txn* txn, MDB_dbi db, std::uint64_t& head_seq) {
   rc = cursor.Last(key, value);
   if (rc == MDB_NOTFOUND) return MDB_SUCCESS;  // nothing appended yet
   if (rc != MDB_SUCCESS) return rc;
-  head_seq = SeqOfEventKey(ToView(key));
-  return head_seq == 0 ? MDB_CORRUPTED : MDB_SUCCESS;
+  seq = SeqOfEventKey(ToView(key));
+  record = ToView(value);
+  return seq == 0 ? MDB_CORRUPTED : MDB_SUCCESS;
 }
 
-namespace {
+}  // namespace
 
-int ReadChainHead(MDB_txn* txn, MDB_dbi db, const ChainHead* known, ChainHead& head) {
+int ReadHeadSeq(MDB_txn* txn, MDB_dbi db, std::uint64_t& head_seq) {
+  std::string_view record;
+  return ReadLastEvent(txn, db, head_seq, record);
+}
+
+int ReadChainHead(MDB_txn* txn, MDB_dbi db, ChainHead& head, const ChainHead* known) {
   head = ChainHead{};
-  TableCursor cursor;
-  int rc = cursor.Open(txn, db, Table::kEvents);
-  if (rc != MDB_SUCCESS) return rc;
-  MDB_val key, value;
-  rc = cursor.Last(key, value);
-  if (rc == MDB_NOTFOUND) return MDB_SUCCESS;
-  if (rc != MDB_SUCCESS) return rc;
-  head.head_seq = SeqOfEventKey(ToView(key));
-  if (head.head_seq == 0) return MDB_CORRUPTED;
+  std::string_view record;
+  if (int rc = ReadLastEvent(txn, db, head.head_seq, record); rc != MDB_SUCCESS) return rc;
+  if (head.head_seq == 0) return MDB_SUCCESS;
   if (known != nullptr && known->head_seq == head.head_seq) {
     head = *known;
     return MDB_SUCCESS;
   }
-  const std::string_view record = ToView(value);
   const std::optional<std::int64_t> ts = RecordTimestamp(record);
   // HashedPart checks the suffix is `,"hash":"<64 hex digits>"}`.
   const std::optional<Digest> hash =
@@ -70,16 +73,6 @@ int ReadChainHead(MDB_txn* txn, MDB_dbi db, const ChainHead* known, ChainHead& h
   head.last_hash = *hash;
   head.last_ts = *ts;
   return MDB_SUCCESS;
-}
-
-}  // namespace
-
-int ReadChainHead(MDB_txn* txn, MDB_dbi db, ChainHead& head) {
-  return ReadChainHead(txn, db, nullptr, head);
-}
-
-int ReadChainHeadKnowing(MDB_txn* txn, MDB_dbi db, const ChainHead& known, ChainHead& head) {
-  return ReadChainHead(txn, db, &known, head);
 }
 
 int ReadStreamVersion(MDB_txn* txn, MDB_dbi db, std::string_view stream, std::uint64_t& version) {

@@ -26,13 +26,10 @@ int ReadHeadSeq(MDB_txn* txn, MDB_dbi db, std::uint64_t& head_seq);
 // The chain head: ReadHeadSeq, plus the hash and timestamp of that event, read
 // from its record's hash suffix and "ts" field without decoding the rest. An
 // empty log reads as ChainHead{}. MDB_CORRUPTED (head.head_seq set) if the last
-// record's hash or timestamp cannot be read.
-int ReadChainHead(MDB_txn* txn, MDB_dbi db, ChainHead& head);
-
-// ReadChainHead, except that when the last event is `known`'s the hash and
-// timestamp are taken from `known` rather than read from its record again: a
-// stored record never changes. The cursor seek for the head seq remains.
-int ReadChainHeadKnowing(MDB_txn* txn, MDB_dbi db, const ChainHead& known, ChainHead& head);
+// record's hash or timestamp cannot be read. When the last event is `known`'s,
+// its hash and timestamp are taken from `known` instead (a stored record never
+// changes); the seek for the head seq remains.
+int ReadChainHead(MDB_txn* txn, MDB_dbi db, ChainHead& head, const ChainHead* known = nullptr);
 
 // `stream`'s current version: the version in the last key of its stream index;
 // 0 if it has no events. One cursor seek.

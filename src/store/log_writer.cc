@@ -138,7 +138,7 @@ int LogWriter::TryCommitGroup(const std::vector<WriteJob*>& group) {
   // Read inside the write transaction: another process may have appended.
   ChainHead chain;
   std::optional<Error> unreadable_head;  // fails appends; snapshots need only the seq
-  if (int rc = ReadChainHeadKnowing(parent->get(), env_.db(), committed_head_, chain);
+  if (int rc = ReadChainHead(parent->get(), env_.db(), chain, &committed_head_);
       rc != MDB_SUCCESS) {
     if (rc != MDB_CORRUPTED || chain.head_seq == 0) return rc;
     unreadable_head = MakeError(
