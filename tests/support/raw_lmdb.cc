@@ -89,6 +89,39 @@ void RawPut(const std::string& dir, Table table, std::string_view key_bytes,
   });
 }
 
+std::map<std::string, std::string> RawEntries(const std::string& dir, const char* db) {
+  MDB_env* env = nullptr;
+  Check(mdb_env_create(&env), "mdb_env_create");
+  mdb_env_set_maxdbs(env, 8);
+  MDB_txn* txn = nullptr;
+  MDB_cursor* cursor = nullptr;
+  std::map<std::string, std::string> entries;
+  auto text = [](const MDB_val& val) {
+    return std::string(static_cast<const char*>(val.mv_data), val.mv_size);
+  };
+  try {
+    Check(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644), "mdb_env_open");
+    Check(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
+    MDB_dbi dbi;
+    Check(mdb_dbi_open(txn, db, 0, &dbi), "mdb_dbi_open");
+    Check(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
+    MDB_val key, value;
+    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+      entries[text(key)] = text(value);
+    }
+  } catch (...) {
+    if (cursor != nullptr) mdb_cursor_close(cursor);
+    if (txn != nullptr) mdb_txn_abort(txn);
+    mdb_env_close(env);
+    throw;
+  }
+  mdb_cursor_close(cursor);
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return entries;
+}
+
 void RawWithReadTransaction(const std::string& dir, const std::function<void()>& while_held) {
   MDB_env* env = nullptr;
   Check(mdb_env_create(&env), "mdb_env_create");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ void RawPut(const std::string& dir, Table table, std::string_view key, std::stri
 void RawPutFormat(const std::string& dir, std::string_view tag);
 // Deletes event `seq`'s record.
 void RawDeleteRecord(const std::string& dir, std::uint64_t seq);
+// Every entry of database `db` (nullptr: the main one) of the closed log in
+// `dir`, read in a read-only environment.
+std::map<std::string, std::string> RawEntries(const std::string& dir, const char* db);
 // Opens the environment in `dir` and calls `while_held` inside a read transaction.
 void RawWithReadTransaction(const std::string& dir, const std::function<void()>& while_held);
 

@@ -7,7 +7,6 @@
 #include <array>
 #include <cstdio>
 #include <map>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,45 +23,7 @@ using testing::MarkedEvent;
 using testing::OpenOrDie;
 using testing::TempDir;
 
-void Check(int rc, const char* what) {
-  if (rc != MDB_SUCCESS) throw std::runtime_error(std::string(what) + ": " + mdb_strerror(rc));
-}
-
-std::string AsString(const MDB_val& val) {
-  return std::string(static_cast<const char*>(val.mv_data), val.mv_size);
-}
-
-// The entries of database `db` (nullptr: the main database, which lists the
-// named ones) of the closed log in `dir`, read raw.
-std::map<std::string, std::string> RawEntries(const std::string& dir, const char* db) {
-  MDB_env* env = nullptr;
-  Check(mdb_env_create(&env), "mdb_env_create");
-  mdb_env_set_maxdbs(env, 8);
-  MDB_txn* txn = nullptr;
-  MDB_cursor* cursor = nullptr;
-  std::map<std::string, std::string> entries;
-  try {
-    Check(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644), "mdb_env_open");
-    Check(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
-    MDB_dbi dbi;
-    Check(mdb_dbi_open(txn, db, 0, &dbi), "mdb_dbi_open");
-    Check(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
-    MDB_val key, value;
-    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == MDB_SUCCESS;
-         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
-      entries[AsString(key)] = AsString(value);
-    }
-  } catch (...) {
-    if (cursor != nullptr) mdb_cursor_close(cursor);
-    if (txn != nullptr) mdb_txn_abort(txn);
-    mdb_env_close(env);
-    throw;
-  }
-  mdb_cursor_close(cursor);
-  mdb_txn_abort(txn);
-  mdb_env_close(env);
-  return entries;
-}
+using testing::RawEntries;
 
 AppendRequest One(std::string_view pilot, std::string marker) {
   AppendRequest request;
