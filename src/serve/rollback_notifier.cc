@@ -4,34 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include "events/json_text.h"
+#include "src/discord/reply.h"
 
 namespace kraken::serve {
 namespace {
 
-// Discord's content limit is 2,000 characters; a notice is far shorter unless
-// a cell held a novel.
-std::string Clip(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return std::string(text);
-  std::size_t end = limit - 3;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // UTF-8
-  return std::string(text.substr(0, end)) + "...";
-}
-
+// Ephemeral: only the user who ran the command sees it; pings no one.
 std::string FollowupJson(const Rollback& r) {
-  return JsonWriter()
-      .BeginObject()
-      .Key("flags")
-      .Int(64)  // ephemeral: only the user who ran the command sees it
-      .Key("content")
-      .String(Clip(r.message, 2000))
-      .Key("allowed_mentions")
-      .BeginObject()
-      .Key("parse")
-      .BeginArray()
-      .EndArray()
-      .EndObject()
-      .EndObject()
-      .Take();
+  return discord::MessageJson(discord::TextMessage(r.message));
 }
 
 // Pings the user it is about, and only them.
@@ -39,7 +19,8 @@ std::string ChannelJson(const Rollback& r) {
   return JsonWriter()
       .BeginObject()
       .Key("content")
-      .String(Clip(fmt::format("<@{}> {}", r.user_id, r.message), 2000))
+      .String(
+          discord::Truncate(fmt::format("<@{}> {}", r.user_id, r.message), discord::kMaxContent))
       .Key("allowed_mentions")
       .BeginObject()
       .Key("parse")
