@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "events/json_text.h"
 #include "src/crypto/encoding.h"
 #include "src/sheets_emulator/api_errors.h"
@@ -402,14 +404,14 @@ Result<std::string> EmulatorCore::Note(const std::string& id, const std::string&
   if (it == spreadsheets_.end()) {
     return MakeError(ErrorCode::kNotFound, "no spreadsheet " + id);
   }
-  for (const Sheet& sheet : it->second.sheets) {
-    if (sheet.title != tab) continue;
-    auto r = sheet.notes.find(row);
-    if (r == sheet.notes.end()) return std::string();
-    auto c = r->second.find(col);
-    return c == r->second.end() ? std::string() : c->second;
+  const Sheet* sheet = std::as_const(it->second).FindSheet(tab);
+  if (sheet == nullptr) {
+    return MakeError(ErrorCode::kNotFound, "no tab '" + tab + "' in spreadsheet " + id);
   }
-  return MakeError(ErrorCode::kNotFound, "no tab '" + tab + "' in spreadsheet " + id);
+  auto r = sheet->notes.find(row);
+  if (r == sheet->notes.end()) return std::string();
+  auto c = r->second.find(col);
+  return c == r->second.end() ? std::string() : c->second;
 }
 
 std::vector<std::string> EmulatorCore::SpreadsheetIds() const {

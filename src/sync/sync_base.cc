@@ -138,11 +138,10 @@ TabBase ReconcilePending(const TabBase& base, const TabBase& pending,
   for (const auto& [id, values] : pending.rows) {
     auto shown = sheet.find(id);
     if (shown == sheet.end()) continue;  // the row is not on the sheet: nothing landed there
-    auto [row, added] = out.rows.try_emplace(id);
-    if (added) row->second.assign(values.size(), std::string(kUnknownBase));
-    row->second.resize(values.size(), std::string(kUnknownBase));
+    std::vector<std::string>& row = out.rows[id];  // a new row starts all unknown
+    row.resize(values.size(), std::string(kUnknownBase));
     for (std::size_t c = 0; c < values.size() && c < shown->second.size(); ++c) {
-      if (shown->second[c] == values[c]) row->second[c] = values[c];
+      if (shown->second[c] == values[c]) row[c] = values[c];
     }
   }
   return out;
