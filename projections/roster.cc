@@ -180,14 +180,19 @@ void Roster::Change(Table table, std::string_view key, const Fields& changes, st
   auto it = rows(table).find(key);
   if (it == rows(table).end()) return;
   Row& row = it->second;
-  if (table == Table::kPilot) Unindex(row);
+  bool unindexed = false;  // only a change of a column the indexes are keyed by moves the pilot
   for (const auto& [name, value] : changes) {
     const auto column = schema_->IndexOf(table, name);
     if (!column || *column == 0) continue;
-    row.values[*column] = value;
+    if (!unindexed && table == Table::kPilot &&
+        (*column == kPilotMain || *column == kPilotDiscordId)) {
+      Unindex(row);
+      unindexed = true;
+    }
+    row.values[*column] = value;  // assigned into the string's own storage
     row.set_by[*column] = seq;
   }
-  if (table == Table::kPilot) Index(row);
+  if (unindexed) Index(row);
 }
 
 void Roster::SetColumn(Table table, std::string_view key, std::size_t column, std::string value,
