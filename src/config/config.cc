@@ -153,6 +153,23 @@ void ApplyEnvironment(Config& config, const EnvLookup& env) {
   }
 }
 
+// Admin role ids from the file or KRAKEN_ADMIN_ROLE_IDS. A role id with a stray
+// space would never match a member's roles: the admins would be locked out with
+// no hint why. Spaces go; anything else that is not a snowflake is an error.
+Status ValidateDiscord(Config& config, const std::string& origin) {
+  for (std::string& id : config.discord.admin_role_ids) {
+    id = std::string(Trim(id));
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+      return Invalid(origin,
+                     fmt::format("'discord.admin_role_ids' (or KRAKEN_ADMIN_ROLE_IDS) holds '{}', "
+                                 "which is not a Discord role id (digits only: with Developer Mode "
+                                 "on, right-click the role, Copy Role ID)",
+                                 id));
+    }
+  }
+  return Ok{};
+}
+
 bool IsPolicy(std::string_view p) { return p == "sheet-wins" || p == "log-wins" || p == "manual"; }
 
 Status ValidateSync(const Config& config, const std::string& origin) {
@@ -251,19 +268,6 @@ Status ParseSections(const toml::table& root, Config& config, const std::string&
     KRAKEN_RETURN_IF_ERROR(Read(*t, "bot_token", d.bot_token, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "api_base", d.api_base, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(Read(*t, "admin_role_ids", d.admin_role_ids, origin, "discord."));
-    // A role id with a stray space would never match a member's roles: the
-    // admins would be locked out with no hint why. Spaces go; anything else that
-    // is not a snowflake is an error.
-    for (std::string& id : d.admin_role_ids) {
-      id = std::string(Trim(id));
-      if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
-        return Invalid(
-            origin, fmt::format("'discord.admin_role_ids' holds '{}', which is not a Discord role "
-                                "id (digits only: with Developer Mode on, right-click the role, "
-                                "Copy Role ID)",
-                                id));
-      }
-    }
     KRAKEN_RETURN_IF_ERROR(Read(*t, "guild_id", d.guild_id, origin, "discord."));
     KRAKEN_RETURN_IF_ERROR(
         Read(*t, "timestamp_window_seconds", d.timestamp_window_seconds, origin, "discord."));
@@ -349,6 +353,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin, con
   KRAKEN_RETURN_IF_ERROR(ParseColumns(root, Table::kCorp, config.schema, origin));
   KRAKEN_RETURN_IF_ERROR(ParseSections(root, config, origin));
   ApplyEnvironment(config, env);
+  KRAKEN_RETURN_IF_ERROR(ValidateDiscord(config, origin));
   KRAKEN_RETURN_IF_ERROR(ValidateSync(config, origin));
   return config;
 }
@@ -361,6 +366,7 @@ Result<Config> LoadConfig(const std::optional<std::string>& path, const EnvLooku
     Config config;
     config.source = "embedded defaults";
     ApplyEnvironment(config, env);
+    KRAKEN_RETURN_IF_ERROR(ValidateDiscord(config, "the environment"));
     KRAKEN_RETURN_IF_ERROR(ValidateSync(config, "the environment"));
     return config;
   }

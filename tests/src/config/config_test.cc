@@ -171,6 +171,12 @@ TEST(ConfigTest, AdminRoleIdsAreTrimmedAndMustBeSnowflakes) {
             std::string::npos)
       << named.error().message;
   EXPECT_NE(named.error().message.find("k.toml"), std::string::npos) << named.error().message;
+  // The environment's list is held to the same rule.
+  auto from_env = ParseConfig("", "k.toml", FakeEnv({{"KRAKEN_ADMIN_ROLE_IDS", "Officers"}}));
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_NE(from_env.error().message.find("KRAKEN_ADMIN_ROLE_IDS) holds 'Officers'"),
+            std::string::npos)
+      << from_env.error().message;
 }
 
 TEST(ConfigTest, SyncPoliciesAreCheckedAgainstTheSchema) {
