@@ -239,10 +239,8 @@ void DiscordLoad::Work(int worker) {
       case Outcome::kDeferred:
         // The handler is still at it: ask again at once; the id makes it safe.
         ++deferred_;
-        ++stored.failed_attempts;
         break;
       case Outcome::kUnanswered:
-        ++stored.failed_attempts;
         min_generation = generation_ + 1;  // after the next restart
         break;
     }

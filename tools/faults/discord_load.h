@@ -36,7 +36,6 @@ struct Interaction {
   std::uint64_t first_seq = 0;  // as acknowledged: "Recorded as events first-last"
   std::uint64_t last_seq = 0;
   int attempts = 0;
-  int failed_attempts = 0;  // no reply, or a deferral: sent again later
   std::string rejection;    // the reply's text, when the change was refused
 };
 
