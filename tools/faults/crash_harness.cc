@@ -164,6 +164,14 @@ Status Harness::StartServer() {
                             flags_.start_timeout_ms, serve_log_));
 }
 
+// Ok if there are none; else a failure listing the first 20, which ends the run.
+Status Problems(std::string_view when, const std::vector<std::string>& problems) {
+  if (problems.empty()) return Ok{};
+  std::string message = fmt::format("{}: {} problem(s):", when, problems.size());
+  for (std::size_t i = 0; i < problems.size() && i < 20; ++i) message += "\n  " + problems[i];
+  return Failed(message);
+}
+
 Status Harness::Check(const std::string& when, DiscordLoad& discord, CliLoad& cli) {
   KRAKEN_ASSIGN_OR_RETURN(ProcessOutput log, Kraken({"log", "--json"}));
   KRAKEN_ASSIGN_OR_RETURN(ProcessOutput pilots, Kraken({"pilots", "--json"}));
@@ -185,13 +193,7 @@ Status Harness::Check(const std::string& when, DiscordLoad& discord, CliLoad& cl
   total.duplicated = std::max(total.duplicated, found.duplicated);
   total.phantom = std::max(total.phantom, found.phantom);
   total.projection = std::max(total.projection, found.projection);
-  if (found.problems.empty()) return Ok{};
-  std::string message = fmt::format("{}: {} problem(s):", when, found.problems.size());
-  for (std::size_t i = 0; i < found.problems.size() && i < 20; ++i) {
-    message += "\n  " + found.problems[i];
-  }
-  total.problems.insert(total.problems.end(), found.problems.begin(), found.problems.end());
-  return Failed(message);
+  return Problems(when, found.problems);
 }
 
 // Stops the server gracefully, syncs twice and compares the Pilots tab with the
@@ -216,15 +218,7 @@ Status Harness::CheckSheetConverges() {
   figures_.findings.projection += found.projection;
   figures_.findings.duplicated += found.duplicated;
   figures_.findings.phantom += found.phantom;
-  if (found.problems.empty()) return Ok{};
-  std::string message =
-      fmt::format("the sheet did not converge: {} problem(s):", found.problems.size());
-  for (std::size_t i = 0; i < found.problems.size() && i < 20; ++i) {
-    message += "\n  " + found.problems[i];
-  }
-  figures_.findings.problems.insert(figures_.findings.problems.end(), found.problems.begin(),
-                                    found.problems.end());
-  return Failed(message);
+  return Problems("the sheet did not converge", found.problems);
 }
 
 void Harness::PrintFigures(const DiscordLoad& discord, const CliLoad& cli,
