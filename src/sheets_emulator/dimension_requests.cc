@@ -71,23 +71,16 @@ Status UpdateDimensionProperties(Spreadsheet& ss, const JsonValue& req) {
                                start, end, size, rows ? "rows" : "columns"));
   }
   KRAKEN_ASSIGN_OR_RETURN(auto fields, StringField(req, "fields"));
-  if (!fields || fields->empty()) return Invalid("'fields' is required (e.g. \"hiddenByUser\").");
+  const std::vector<std::string> names = SplitFieldMask(fields.value_or(""));
+  if (names.empty()) return Invalid("'fields' is required (e.g. \"hiddenByUser\").");
   const JsonValue& properties = ObjectField(req, "properties");
   auto& hidden = rows ? sheet->hidden_rows : sheet->hidden_cols;
-  std::vector<std::string> names(1);
-  for (char c : *fields) {
-    if (c == ',') {
-      names.emplace_back();
-    } else if (c != ' ') {
-      names.back().push_back(c);
-    }
-  }
   for (const std::string& f : names) {
     if (f == "hiddenByUser" || f == "*") {
       const bool hide = BoolField(properties, "hiddenByUser");
       for (int i = start; i < end; ++i) {
         if (hide) {
-          hidden[i] = true;
+          hidden.insert(i);
         } else {
           hidden.erase(i);
         }

@@ -32,20 +32,20 @@ A1Range ToA1(const Sheet& sheet, const Rect& rect) {
   return r;
 }
 
-// Moves every cell key k >= from by `delta` (in a map keyed by row or column).
-template <typename Map>
-void ShiftKeys(Map& map, int from, int delta) {
-  Map shifted;
-  for (auto it = map.begin(); it != map.end();) {
-    if (it->first >= from) {
-      auto node = map.extract(it++);
+// Moves every key k >= from by `delta` (in a map keyed, or a set, of rows or columns).
+template <typename Keyed>
+void ShiftKeys(Keyed& keyed, int from, int delta) {
+  Keyed shifted;
+  for (auto it = keyed.lower_bound(from); it != keyed.end();) {
+    auto node = keyed.extract(it++);
+    if constexpr (requires { node.key(); }) {
       node.key() += delta;
-      shifted.insert(std::move(node));
     } else {
-      ++it;
+      node.value() += delta;
     }
+    shifted.insert(std::move(node));
   }
-  map.merge(shifted);
+  keyed.merge(shifted);
 }
 
 }  // namespace

@@ -58,8 +58,8 @@ struct Sheet {
   std::vector<ProtectedRange> protected_ranges;
   // Rows and columns hidden with updateDimensionProperties (hiddenByUser); the
   // value is always true. They move with inserts and deletes as cells do.
-  std::map<int, bool> hidden_rows;
-  std::map<int, bool> hidden_cols;
+  std::set<int> hidden_rows;
+  std::set<int> hidden_cols;
   // Cell notes (updateCells with fields "note"): row -> column -> text. They
   // move with inserts and deletes as cells do.
   std::map<int, std::map<int, std::string>> notes;

@@ -37,6 +37,21 @@ bool BoolField(const JsonValue& obj, std::string_view key) {
   return v != nullptr && v->is_bool() && v->boolean();
 }
 
+std::vector<std::string> SplitFieldMask(std::string_view mask) {
+  std::vector<std::string> names;
+  std::string name;
+  for (std::size_t i = 0; i <= mask.size(); ++i) {
+    const char c = i < mask.size() ? mask[i] : ',';
+    if (c == ',') {
+      if (!name.empty()) names.push_back(std::move(name));
+      name.clear();
+    } else if (c != ' ') {
+      name.push_back(c == '/' ? '.' : c);
+    }
+  }
+  return names;
+}
+
 Result<Sheet*> SheetById(Spreadsheet& ss, const JsonValue& obj) {
   KRAKEN_ASSIGN_OR_RETURN(auto id, IntField(obj, "sheetId"));
   Sheet* sheet = ss.FindSheetById(id.value_or(0));

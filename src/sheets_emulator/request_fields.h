@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/result.h"
 #include "src/sheets_emulator/json_value.h"
@@ -23,6 +24,10 @@ const JsonValue& ObjectField(const JsonValue& obj, std::string_view key);
 Result<std::optional<int>> IntField(const JsonValue& obj, std::string_view key);
 Result<std::optional<std::string>> StringField(const JsonValue& obj, std::string_view key);
 bool BoolField(const JsonValue& obj, std::string_view key);  // false unless true
+
+// The names in a request's "fields" mask ("a, b/c" -> {"a", "b.c"}): spaces
+// dropped, "/" read as ".", empty names left out.
+std::vector<std::string> SplitFieldMask(std::string_view mask);
 
 // The tab `obj`'s "sheetId" names (0 when missing).
 Result<Sheet*> SheetById(Spreadsheet& ss, const JsonValue& obj);

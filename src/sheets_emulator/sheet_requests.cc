@@ -52,20 +52,13 @@ Status UpdateSheetProperties(Spreadsheet& ss, const JsonValue& req) {
     }
     for (const auto& [k, v] : grid.members()) fields.insert("gridProperties." + k);
   } else {
-    std::string field;
-    for (char c : *fields_text + ",") {
-      if (c == ',') {
-        if (field == "gridProperties") {
-          for (const char* sub :
-               {"rowCount", "columnCount", "frozenRowCount", "frozenColumnCount"}) {
-            fields.insert(std::string("gridProperties.") + sub);
-          }
-        } else if (!field.empty()) {
-          fields.insert(field);
+    for (const std::string& field : SplitFieldMask(*fields_text)) {
+      if (field == "gridProperties") {
+        for (const char* sub : {"rowCount", "columnCount", "frozenRowCount", "frozenColumnCount"}) {
+          fields.insert(std::string("gridProperties.") + sub);
         }
-        field.clear();
-      } else if (c != ' ') {
-        field.push_back(c == '/' ? '.' : c);
+      } else {
+        fields.insert(field);
       }
     }
   }

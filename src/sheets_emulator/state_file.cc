@@ -64,7 +64,7 @@ void AppendSheet(JsonWriter& w, const Sheet& s) {
   for (auto [key, hidden] :
        {std::pair{"hidden_rows", &s.hidden_rows}, std::pair{"hidden_cols", &s.hidden_cols}}) {
     w.Key(key).BeginArray();
-    for (const auto& [index, yes] : *hidden) w.Int(index);
+    for (const int index : *hidden) w.Int(index);
     w.EndArray();
   }
   w.Key("notes").BeginArray();
@@ -171,7 +171,7 @@ Sheet ReadSheet(Reader& in, const JsonValue& v) {
     if (v.Get(key) == nullptr) continue;  // a state file from before hiding existed
     for (const JsonValue& index : in.Array(v, key)) {
       if (index.type() == JsonValue::Type::kNumber) {
-        (*hidden)[static_cast<int>(index.number())] = true;
+        hidden->insert(static_cast<int>(index.number()));
       }
     }
   }
