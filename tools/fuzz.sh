@@ -14,8 +14,13 @@
 # KRAKEN_FUZZ_SEED fixes libFuzzer's seed (default 0: a new one each run).
 set -euo pipefail
 
-all_targets=(interactions event_codec a1 sheet_import config csv_import)
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Every tests/fuzz/<target>_fuzz.cc, as tests/fuzz/CMakeLists.txt builds them.
+all_targets=()
+for source in "$root"/tests/fuzz/*_fuzz.cc; do
+  name=$(basename "$source")
+  all_targets+=("${name%_fuzz.cc}")
+done
 
 usage() {
   echo "usage: tools/fuzz.sh BUILD_DIR [--seconds=N] [--jobs[=N]] [TARGET...]" >&2
