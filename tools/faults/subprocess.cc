@@ -65,6 +65,15 @@ bool AwaitExit(pid_t pid, Clock::time_point deadline, int* exit_code) {
   }
 }
 
+// AwaitExit until `deadline`; when that fails, SIGKILL and wait up to 10 s more.
+// False if the child had to be killed.
+bool AwaitExitOrKill(pid_t pid, Clock::time_point deadline, int* exit_code) {
+  if (AwaitExit(pid, deadline, exit_code)) return true;
+  ::kill(pid, SIGKILL);
+  AwaitExit(pid, Clock::now() + std::chrono::seconds(10), exit_code);
+  return false;
+}
+
 Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                     posix_spawn_file_actions_t* actions) {
   pid_t pid = -1;
@@ -148,10 +157,8 @@ Result<ProcessOutput> RunProcess(const std::vector<std::string>& argv,
     if (p.fd >= 0) ::close(p.fd);
   }
   if (timed_out) ::kill(*pid, SIGKILL);
-  if (!AwaitExit(*pid, timed_out ? Clock::now() + std::chrono::seconds(10) : deadline,
-                 &output.exit_code)) {
-    ::kill(*pid, SIGKILL);
-    AwaitExit(*pid, Clock::now() + std::chrono::seconds(10), &output.exit_code);
+  if (!AwaitExitOrKill(*pid, timed_out ? Clock::now() + std::chrono::seconds(10) : deadline,
+                       &output.exit_code)) {
     timed_out = true;
   }
   if (timed_out) {
@@ -181,21 +188,19 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_) { o
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   if (this != &other) {
-    if (running()) {
-      Signal(SIGKILL);
-      (void)Wait(std::chrono::seconds(10));
-    }
+    Kill();
     pid_ = other.pid_;
     other.pid_ = -1;
   }
   return *this;
 }
 
-ChildProcess::~ChildProcess() {
-  if (running()) {
-    Signal(SIGKILL);
-    (void)Wait(std::chrono::seconds(10));
-  }
+ChildProcess::~ChildProcess() { Kill(); }
+
+void ChildProcess::Kill() {
+  if (!running()) return;
+  Signal(SIGKILL);
+  (void)Wait(std::chrono::seconds(10));
 }
 
 void ChildProcess::Signal(int signal) {
@@ -214,9 +219,7 @@ bool ChildProcess::Exited(int* exit_code) {
 Result<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
   if (!running()) return MakeError(ErrorCode::kInternal, "no child process to wait for");
   int exit_code = -1;
-  if (!AwaitExit(pid_, Clock::now() + timeout, &exit_code)) {
-    ::kill(pid_, SIGKILL);
-    AwaitExit(pid_, Clock::now() + std::chrono::seconds(10), &exit_code);
+  if (!AwaitExitOrKill(pid_, Clock::now() + timeout, &exit_code)) {
     pid_ = -1;
     return MakeError(
         ErrorCode::kUnavailable,

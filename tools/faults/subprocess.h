@@ -54,6 +54,7 @@ class ChildProcess {
 
  private:
   explicit ChildProcess(pid_t pid) : pid_(pid) {}
+  void Kill();  // SIGKILL and reap, if running
   pid_t pid_ = -1;
 };
 
